@@ -1,0 +1,186 @@
+import CPCRE2
+
+/// A PCRE2 pattern compiled once (UTF + UCP, JIT) and matched many times over raw UTF-8 bytes.
+///
+/// fail2ban's filters are written for Python's `re`; PCRE2 is the one engine that runs every
+/// stock filter unchanged (lookbehind, conditionals, named groups) and its JIT keeps the hot
+/// path in the microseconds. Patterns are translated from Python's dialect first
+/// (``PythonRegexDialect``). Every match is bounded by match and depth limits, so a hostile
+/// line costs bounded time; hitting a limit is reported as ``MatchOutcome/limitExceeded``.
+///
+/// An instance owns its match data and is not reentrant: one per filter, used by one task.
+public final class CompiledRegex {
+    /// The pattern as handed to PCRE2 (after translation).
+    public let pattern: String
+    /// Named groups: name → group numbers (a name may appear more than once).
+    public let groupNumbers: [String: [Int32]]
+    /// Number of capturing groups.
+    public let captureCount: Int
+
+    private let code: OpaquePointer
+    private let matchData: OpaquePointer
+    private let matchContext: OpaquePointer
+    private let jitStack: OpaquePointer?
+    private let jitCompiled: Bool
+    private var ovector: UnsafeMutablePointer<Int>
+    private var subjectBase: UnsafePointer<UInt8>?
+
+    /// Outcome of one match attempt.
+    public enum MatchOutcome: Equatable {
+        case matched
+        case noMatch
+        /// The match or depth limit stopped the engine: the subject is pathological.
+        case limitExceeded
+        /// Any other PCRE2 error (its code).
+        case failed(Int32)
+    }
+
+    /// Limits that bound the time a single subject can cost.
+    public struct Limits: Sendable {
+        public var matchLimit: UInt32 = 1_000_000
+        public var depthLimit: UInt32 = 10_000
+        public init() {}
+    }
+
+    /// Compiles `pattern` (already in PCRE2's dialect). `multiline` makes `^`/`$` match at line breaks.
+    public init(pcre2 pattern: String, multiline: Bool = false, caseless: Bool = false, limits: Limits = Limits()) throws(RegexCompileError) {
+        self.pattern = pattern
+        var options: UInt32 = PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES
+        if multiline { options |= PCRE2_MULTILINE }
+        if caseless { options |= PCRE2_CASELESS }
+        var errorCode: Int32 = 0
+        var errorOffset: Int = 0
+        let compiled: OpaquePointer? = pattern.withCString { cPattern in
+            cPattern.withMemoryRebound(to: UInt8.self, capacity: pattern.utf8.count + 1) { bytes in
+                pcre2_compile_8(bytes, pattern.utf8.count, options, &errorCode, &errorOffset, nil)
+            }
+        }
+        guard let compiled else {
+            throw RegexCompileError(pattern: pattern, offset: errorOffset, message: Self.errorMessage(errorCode))
+        }
+        code = compiled
+        jitCompiled = pcre2_jit_compile_8(compiled, PCRE2_JIT_COMPLETE) == 0
+        matchData = pcre2_match_data_create_from_pattern_8(compiled, nil)
+        matchContext = pcre2_match_context_create_8(nil)
+        pcre2_set_match_limit_8(matchContext, limits.matchLimit)
+        pcre2_set_depth_limit_8(matchContext, limits.depthLimit)
+        if jitCompiled {
+            jitStack = pcre2_jit_stack_create_8(32 * 1024, 1024 * 1024, nil)
+            pcre2_jit_stack_assign_8(matchContext, nil, UnsafeMutableRawPointer(jitStack))
+        } else {
+            jitStack = nil
+        }
+        ovector = pcre2_get_ovector_pointer_8(matchData)
+
+        var count: UInt32 = 0
+        pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
+        captureCount = Int(count)
+        groupNumbers = Self.readNameTable(compiled)
+    }
+
+    deinit {
+        pcre2_match_data_free_8(matchData)
+        pcre2_match_context_free_8(matchContext)
+        if let jitStack { pcre2_jit_stack_free_8(jitStack) }
+        pcre2_code_free_8(code)
+    }
+
+    /// Searches `subject` (valid UTF-8; the caller guarantees it) starting at byte `start`.
+    /// After `.matched`, ``range(ofGroup:)`` reads the captures until the next call.
+    @inline(__always)
+    public func search(_ subject: UnsafeBufferPointer<UInt8>, from start: Int = 0, anchored: Bool = false) -> MatchOutcome {
+        let base = subject.baseAddress ?? Self.emptySubject
+        subjectBase = base
+        let options: UInt32 = PCRE2_NO_UTF_CHECK | (anchored ? PCRE2_ANCHORED : 0)
+        let rc: Int32
+        if jitCompiled && !anchored {
+            rc = pcre2_jit_match_8(code, base, subject.count, start, options & ~PCRE2_NO_UTF_CHECK, matchData, matchContext)
+        } else {
+            rc = pcre2_match_8(code, base, subject.count, start, options, matchData, matchContext)
+        }
+        if rc >= 0 { return .matched }
+        switch rc {
+        case PCRE2_ERROR_NOMATCH, PCRE2_ERROR_PARTIAL: return .noMatch
+        case PCRE2_ERROR_MATCHLIMIT, PCRE2_ERROR_DEPTHLIMIT, PCRE2_ERROR_HEAPLIMIT, PCRE2_ERROR_JIT_STACKLIMIT:
+            return .limitExceeded
+        default: return .failed(rc)
+        }
+    }
+
+    /// Convenience for tests and cold paths: searches a Swift string.
+    public func search(_ subject: String) -> MatchOutcome {
+        var copy = subject
+        return copy.withUTF8 { search($0) }
+    }
+
+    /// Byte range of capture group `number` in the last searched subject, or nil when unset.
+    @inline(__always)
+    public func range(ofGroup number: Int32) -> Range<Int>? {
+        let start = ovector[Int(number) * 2]
+        let end = ovector[Int(number) * 2 + 1]
+        // PCRE2_UNSET is ~(size_t)0, which Swift sees as -1.
+        if start < 0 || end < 0 || start > end { return nil }
+        return start..<end
+    }
+
+    /// Byte range of the first set group with this name (duplicate names allowed), or nil.
+    public func range(ofGroup name: String) -> Range<Int>? {
+        guard let numbers = groupNumbers[name] else { return nil }
+        for number in numbers {
+            if let r = range(ofGroup: number) { return r }
+        }
+        return nil
+    }
+
+    /// The whole match's byte range after `.matched`.
+    public var matchRange: Range<Int> { range(ofGroup: 0) ?? 0..<0 }
+
+    /// Whether PCRE2's JIT compiled this pattern (it can refuse on exotic patterns).
+    public var isJITCompiled: Bool { jitCompiled }
+
+    nonisolated(unsafe) private static let emptySubject: UnsafePointer<UInt8> = {
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+        p.initialize(to: 0)
+        return UnsafePointer(p)
+    }()
+
+    private static func readNameTable(_ code: OpaquePointer) -> [String: [Int32]] {
+        var nameCount: UInt32 = 0
+        var entrySize: UInt32 = 0
+        var table: UnsafePointer<UInt8>? = nil
+        pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_NAMECOUNT), &nameCount)
+        guard nameCount > 0 else { return [:] }
+        pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_NAMEENTRYSIZE), &entrySize)
+        pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_NAMETABLE), &table)
+        guard let table else { return [:] }
+        var result: [String: [Int32]] = [:]
+        for i in 0..<Int(nameCount) {
+            let entry = table + i * Int(entrySize)
+            let number = Int32(entry[0]) << 8 | Int32(entry[1])
+            let nameStart = entry + 2
+            var length = 0
+            while length < Int(entrySize) - 2 && nameStart[length] != 0 { length += 1 }
+            let name = String(decoding: UnsafeBufferPointer(start: nameStart, count: length), as: UTF8.self)
+            result[name, default: []].append(number)
+        }
+        for key in result.keys { result[key]!.sort() }
+        return result
+    }
+
+    static func errorMessage(_ code: Int32) -> String {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let n = pcre2_get_error_message_8(code, &buffer, buffer.count)
+        if n < 0 { return "PCRE2 error \(code)" }
+        return String(decoding: buffer[0..<Int(n)], as: UTF8.self)
+    }
+}
+
+/// A pattern PCRE2 refused, with the byte offset PCRE2 reported.
+public struct RegexCompileError: Error, CustomStringConvertible, Sendable {
+    public let pattern: String
+    public let offset: Int
+    public let message: String
+    public var description: String {
+        "invalid regular expression at offset \(offset): \(message)\n  \(pattern)"
+    }
+}
