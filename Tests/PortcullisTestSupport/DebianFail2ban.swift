@@ -1,0 +1,72 @@
+import Foundation
+
+/// Debian's `fail2ban` package, unpacked at test time into a cache folder (never committed):
+/// the reference config tree (`etc/fail2ban`) and its sample logs (`…/fail2ban/tests/files/logs`).
+///
+/// Obtained with `apt-get download fail2ban` and `dpkg -x`, once per machine; later runs reuse it.
+public enum DebianFail2ban {
+    public struct Unavailable: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Root of the unpacked package (contains `etc/` and `usr/`).
+    public static func root() throws -> URL {
+        try lock.withLock {
+            if let cached { return cached }
+            let url = try unpack()
+            cached = url
+            return url
+        }
+    }
+
+    /// The stock configuration tree: `<root>/etc/fail2ban`.
+    public static func configDirectory() throws -> URL {
+        try root().appendingPathComponent("etc/fail2ban")
+    }
+
+    /// fail2ban's own test folder: `<root>/usr/lib/python3/dist-packages/fail2ban/tests`.
+    public static func testsDirectory() throws -> URL {
+        try root().appendingPathComponent("usr/lib/python3/dist-packages/fail2ban/tests")
+    }
+
+    nonisolated(unsafe) private static var cached: URL?
+    private static let lock = NSLock()
+
+    private static func unpack() throws -> URL {
+        let cache = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("portcullis-debian-fail2ban")
+        let marker = cache.appendingPathComponent("root/.unpacked")
+        let root = cache.appendingPathComponent("root")
+        if FileManager.default.fileExists(atPath: marker.path) { return root }
+        try? FileManager.default.removeItem(at: cache)
+        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+        var download = try run(["apt-get", "download", "-q", "fail2ban"], in: cache)
+        if download.status != 0 {
+            // A fresh machine may have no package lists yet.
+            _ = try run(["apt-get", "update", "-qq"], in: cache)
+            download = try run(["apt-get", "download", "-q", "fail2ban"], in: cache)
+        }
+        guard download.status == 0 else {
+            throw Unavailable(description: "apt-get download fail2ban failed: \(download.output)")
+        }
+        let debs = try FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.hasSuffix(".deb") }
+        guard let deb = debs.first else { throw Unavailable(description: "no .deb after apt-get download") }
+        let extract = try run(["dpkg", "-x", deb, "root"], in: cache)
+        guard extract.status == 0 else { throw Unavailable(description: "dpkg -x failed: \(extract.output)") }
+        FileManager.default.createFile(atPath: marker.path, contents: Data())
+        return root
+    }
+
+    private static func run(_ arguments: [String], in directory: URL) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
