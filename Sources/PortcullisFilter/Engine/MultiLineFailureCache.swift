@@ -1,0 +1,95 @@
+/// The data of a failure while it is being assembled (fail2ban's `fail` dict plus its extras).
+struct FailureData {
+    var fields: FailureFields
+    var matches: [String] = []
+    var nofailMatches: [String] = []
+    var users: Set<String>? = nil
+    var pending = false
+    var lastDate: Double? = nil
+}
+
+/// Merges failures that share a connection id (`<F-MLFID>`) across lines, as fail2ban's
+/// `_mergeFailure` does: users are gathered, `<F-NOFAIL>` and `<F-MLFGAINED>` suspend a
+/// failure until more attempts show up, `<F-MLFFORGET>` drops the connection.
+/// Bounded like fail2ban's cache: at most 100 connections, each kept 5 minutes.
+struct MultiLineFailureCache {
+    private var entries: [String: (expires: Double, data: FailureData)] = [:]
+    static let maxCount = 100
+    static let maxAge: Double = 300
+
+    mutating func markPending(id: String?) {
+        guard let id, var entry = entries[id] else { return }
+        entry.data.pending = true
+        entries[id] = entry
+    }
+
+    mutating func merge(id: String, failure: FailureData, matchedLines: [String], lastDate: Double?, now: Double) -> FailureData {
+        var fail = failure
+        var flags = 0 // 1 nofail, 2 forget, 4 previous nofail/gained, 8 gained
+        if fail.fields.isTruthy("mlfgained") {
+            flags |= 8 | 1
+            if !fail.fields.isTruthy("nofail") { fail.fields["nofail"] = fail.fields["mlfgained"] }
+        } else if fail.fields.isTruthy("nofail") {
+            flags |= 1
+        }
+        if fail.fields.values.removeValue(forKey: "mlfforget").map({ !($0?.isEmpty ?? true) }) ?? false { flags |= 2 }
+        var users: Set<String>? = nil
+        if let cached = lookup(id, now: now) {
+            var groups = cached
+            users = Self.addUser(&groups, fail.fields["user"])
+            if groups.fields.values.removeValue(forKey: "nofail").map({ !($0?.isEmpty ?? true) }) ?? false { flags |= 4 }
+            if groups.fields.values.removeValue(forKey: "mlfgained").map({ !($0?.isEmpty ?? true) }) ?? false { flags |= 4 }
+            if flags & 8 != 0 { groups.pending = false }
+            if flags & 4 == 0 && !groups.pending { groups.matches = [] }
+            groups.fields.update(with: fail.fields, skippingNil: true)
+            fail = groups
+            if flags & 2 != 0 { entries[id] = nil } else { store(id, fail, now: now) }
+        } else if flags & 2 == 0 {
+            users = Self.addUser(&fail, fail.fields["user"])
+            fail.lastDate = lastDate
+            store(id, fail, now: now)
+        }
+        if fail.pending || (users?.count ?? 0) > 1 {
+            fail.pending = false
+            fail.fields.values["nofail"] = nil
+            fail.fields.values["mlfgained"] = nil
+            flags &= ~(8 | 1)
+        }
+        if flags & 1 == 0 {
+            var m = fail.nofailMatches
+            fail.nofailMatches = []
+            m += fail.matches
+            if flags & 8 == 0 { m += matchedLines }
+            fail.matches = m
+        } else if flags & 3 == 1 {
+            fail.nofailMatches += matchedLines
+        }
+        // The cached entry shares state with what we return (fail2ban keeps one dict).
+        if flags & 2 == 0, entries[id] != nil { store(id, fail, now: now) }
+        return fail
+    }
+
+    private static func addUser(_ data: inout FailureData, _ user: String?) -> Set<String>? {
+        guard let user, !user.isEmpty else { return data.users }
+        var users = data.users ?? []
+        users.insert(user)
+        data.users = users
+        return users
+    }
+
+    private mutating func lookup(_ id: String, now: Double) -> FailureData? {
+        guard let entry = entries[id] else { return nil }
+        if entry.expires <= now { entries[id] = nil; return nil }
+        return entry.data
+    }
+
+    private mutating func store(_ id: String, _ data: FailureData, now: Double) {
+        if entries[id] == nil && entries.count >= Self.maxCount {
+            entries = entries.filter { $0.value.expires > now }
+            if entries.count >= Self.maxCount, let oldest = entries.min(by: { $0.value.expires < $1.value.expires }) {
+                entries[oldest.key] = nil
+            }
+        }
+        entries[id] = (now + Self.maxAge, data)
+    }
+}

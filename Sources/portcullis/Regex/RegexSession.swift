@@ -1,0 +1,264 @@
+import PortcullisConfig
+import PortcullisFilter
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One run of `portcullis regex`: resolves the filter, feeds every line through a
+/// ``LineFilter`` and keeps fail2ban-regex's statistics and report.
+struct RegexSession {
+    struct Failure: Error { let message: String }
+
+    let command: RegexCommand
+    var output = BufferedOutput()
+    private var stats = LineStats()
+    private var failRegexHits: [Int] = []
+    private var ignoreRegexHits: [Int] = []
+    private var prefRegexHits = 0
+    private var failRegexSources: [String] = []
+    private var ignoreRegexSources: [String] = []
+
+    init(command: RegexCommand) { self.command = command }
+
+    mutating func run() throws {
+        let now = command.now ?? Self.currentTime()
+        var options = LineFilter.Options()
+        options.checkAllRegex = !command.noCheckAll
+        options.returnRawHost = command.raw
+        options.ignorePending = false
+        options.checkFindTime = false
+        if let useDns = command.useDns { options.useDns = useDns }
+
+        let failSource = FilterSource(argument: command.filter, configDirectory: command.config, isFailRegex: true)
+        var definition = try failSource.load()
+        failRegexSources = definition.failRegex
+        if let ignore = command.ignoreRegex {
+            let ignoreSource = FilterSource(argument: ignore, configDirectory: command.config, isFailRegex: false)
+            let ignoreDefinition = try ignoreSource.load()
+            definition.ignoreRegex = ignoreDefinition.failRegex + ignoreDefinition.ignoreRegex
+        }
+        ignoreRegexSources = definition.ignoreRegex
+
+        let filter: LineFilter
+        do {
+            filter = try LineFilter(definition: definition, options: options, maxLines: command.effectiveMaxLines,
+                                    datePattern: command.datePattern, timeZone: command.timeZone)
+        } catch {
+            throw Failure(message: error.description)
+        }
+        failRegexHits = Array(repeating: 0, count: filter.failRegexes.count)
+        ignoreRegexHits = Array(repeating: 0, count: filter.ignoreRegexes.count)
+
+        if !command.json {
+            output.write("\nRunning tests\n=============\n\n")
+            output.write(failSource.banner)
+            if let ignore = command.ignoreRegex {
+                output.write(FilterSource(argument: ignore, configDirectory: command.config, isFailRegex: false).banner)
+            }
+            if let maxLines = command.effectiveMaxLines { output.write("Use         maxlines : \(maxLines)\n") }
+            if let pattern = command.datePattern { output.write("Use      datepattern : \(pattern)\n") }
+        }
+
+        let started = Self.currentTime()
+        let isFile = access(command.log, R_OK) == 0 && Self.isRegularFile(command.log)
+        if isFile {
+            if !command.json {
+                output.write("Use         log file : \(command.log)\n")
+                output.write("Use         encoding : \(command.encoding)\n\n")
+            }
+            do {
+                try LogFileLines(path: command.log).forEach { number, bytes in
+                    testLine(bytes, number: number, filter: filter, now: now)
+                }
+            } catch {
+                throw Failure(message: "\(error)")
+            }
+        } else {
+            let lines = command.log.split(separator: "\n", omittingEmptySubsequences: false)
+            if !command.json {
+                if filter.maxLines <= 1 && lines.count == 1 {
+                    output.write("Use      single line : \(Self.short(command.log))\n\n")
+                } else {
+                    output.write("Use      multi line : \(lines.count) line(s)\n")
+                    for (i, l) in lines.prefix(5).enumerated() { output.write("| \(i + 1): \(Self.short(String(l)))\n") }
+                    if lines.count > 5 { output.write("| ...\n") }
+                    output.write("`-\n\n")
+                }
+            }
+            for (i, line) in lines.enumerated() {
+                var text = String(line)
+                text.withUTF8 { testLine($0, number: i + 1, filter: filter, now: now) }
+            }
+        }
+        let elapsed = Self.currentTime() - started
+        if !command.json { printReport(filter: filter, elapsed: elapsed) }
+        if filter.limitExceededCount > 0 {
+            writeStandardError("WARNING: \(filter.limitExceededCount) line(s) hit the regex match limit and were skipped (pathological input).\n")
+        }
+        output.flush()
+    }
+
+    // MARK: - per line
+
+    private mutating func testLine(_ raw: UnsafeBufferPointer<UInt8>, number: Int, filter: LineFilter, now: Double) {
+        var end = raw.count
+        while end > 0 && (raw[end - 1] == 0x0A || raw[end - 1] == 0x0D) { end -= 1 }
+        let line = UnsafeBufferPointer(rebasing: raw[0..<end])
+        // fail2ban-regex skips comments and empty lines.
+        if line.isEmpty || line[0] == UInt8(ascii: "#") { return }
+        ValidUTF8.withValidated(line) { valid in
+            let before = filter.maxLines > 1 ? filter.bufferedLineTexts : []
+            let found = filter.process(line: valid, now: now)
+            var counted: [PortcullisFilter.Failure] = []
+            var ignored = !filter.lastIgnoredBy.isEmpty
+            for f in found {
+                failRegexHits[f.regexIndex] += 1
+                if f.isNoFail { ignored = true } else { counted.append(f) }
+            }
+            for i in filter.lastIgnoredBy { ignoreRegexHits[i] += 1 }
+            if filter.lastPrefRegexMatched { prefRegexHits += 1 }
+            let text = (command.json || ignored || counted.isEmpty || command.printAllMatched)
+                ? String(decoding: valid, as: UTF8.self) : ""
+            stats.record(line: text, ignored: ignored, matched: !counted.isEmpty, command: command)
+            if filter.maxLines > 1 { stats.reconcileMultiLine(before: before, after: filter.bufferedLineTexts, maxLines: filter.maxLines, command: command) }
+            if command.json { writeJSON(number: number, failures: counted, ignored: ignored, filter: filter) }
+        }
+    }
+
+    private mutating func writeJSON(number: Int, failures: [PortcullisFilter.Failure], ignored: Bool, filter: LineFilter) {
+        let first = failures.first
+        var object = "{\"line\": \(number), \"match\": \(first != nil && !ignored)"
+        object += ", \"host\": " + (first?.id.map(JSON.string) ?? "null")
+        let time = first?.time ?? filter.lastLineTime
+        object += ", \"time\": " + (time.map(JSON.number) ?? "null")
+        object += ", \"fields\": {"
+        if let first {
+            var names = first.fields.values.compactMap { key, value -> (String, String)? in
+                guard let value, !Self.internalGroups.contains(key), !key.hasPrefix("skiplines") else { return nil }
+                return (key, value)
+            }
+            names.sort { $0.0 < $1.0 }
+            object += names.map { JSON.string($0.0) + ": " + JSON.string($0.1) }.joined(separator: ", ")
+        }
+        object += "}}\n"
+        output.write(object)
+    }
+
+    /// Address groups are reported as `host`; the rest of the named groups are `F-*` fields.
+    private static let internalGroups: Set<String> = ["ip4", "ip6", "dns", "cidr", "content"]
+
+    // MARK: - report
+
+    private mutating func printReport(filter: LineFilter, elapsed: Double) {
+        output.write("\nResults\n=======\n")
+        if let pref = filter.prefRegex {
+            output.write("\nPrefregex: \(prefRegexHits) total\n")
+            output.write(Self.list([pref.expanded]))
+        }
+        let failTotal = failRegexHits.reduce(0, +)
+        output.write("\nFailregex: \(failTotal) total\n")
+        output.write(Self.list(regexLines(failRegexSources, failRegexHits), header: " #) [# of hits] regular expression"))
+        let ignoreTotal = ignoreRegexHits.reduce(0, +)
+        output.write("\nIgnoreregex: \(ignoreTotal) total\n")
+        output.write(Self.list(regexLines(ignoreRegexSources, ignoreRegexHits), header: " #) [# of hits] regular expression"))
+        if let detector = filter.dateDetector {
+            output.write("\nDate template hits:\n")
+            let hits = detector.templateHits.filter { command.verbose > 0 || $0.hits > 0 }.map { "[\($0.hits)] \($0.name)" }
+            output.write(Self.list(hits, header: "[# of hits] date format"))
+        }
+        output.write("\nLines: \(stats.tested) lines, \(stats.ignored) ignored, \(stats.matched) matched, \(stats.missed) missed\n")
+        output.write("[processed in \(Self.format2(elapsed)) sec]\n\n")
+        let maxPrinted = command.effectiveMaxLines ?? 20
+        if command.printAllMatched { printLines("matched", stats.matched, stats.matchedLines, printAll: true, maxPrinted: maxPrinted) }
+        if !command.printNoIgnored { printLines("ignored", stats.ignored, stats.ignoredLines, printAll: command.printAllIgnored, maxPrinted: maxPrinted) }
+        if !command.printNoMissed { printLines("missed", stats.missed, stats.missedLines, printAll: command.printAllMissed, maxPrinted: maxPrinted) }
+    }
+
+    private func regexLines(_ sources: [String], _ hits: [Int]) -> [String] {
+        sources.indices.compactMap { i in
+            guard hits[i] > 0 || command.verbose > 0 else { return nil }
+            let n = String(i + 1)
+            return String(repeating: " ", count: max(0, 2 - n.count)) + "\(n)) [\(hits[i])] \(sources[i])"
+        }
+    }
+
+    private mutating func printLines(_ kind: String, _ count: Int, _ lines: [String], printAll: Bool, maxPrinted: Int) {
+        guard count > 0 else { return }
+        let header = "\(kind.prefix(1).uppercased())\(kind.dropFirst()) line(s):"
+        if count < maxPrinted || printAll {
+            output.write(Self.list(lines.map { Self.rstrip($0) }, header: header))
+        } else {
+            output.write("\(header) too many to print.  Use --print-all-\(kind) to print all \(count) lines\n")
+        }
+    }
+
+    static func list(_ items: [String], header: String? = nil) -> String {
+        guard !items.isEmpty else { return "" }
+        var s = header.map { "|- \($0)\n" } ?? ""
+        s += "|  " + items.joined(separator: "\n|  ") + "\n`-\n"
+        return s
+    }
+
+    // MARK: - helpers
+
+    static func rstrip(_ s: String) -> String {
+        var t = Substring(s)
+        while let l = t.last, l.isWhitespace { t.removeLast() }
+        return String(t)
+    }
+
+    static func short(_ s: String) -> String {
+        s.count > 200 ? String(s.prefix(200)) + "..." : s
+    }
+
+    static func format2(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded())
+        let frac = hundredths % 100
+        return "\(hundredths / 100).\(frac < 10 ? "0" : "")\(frac)"
+    }
+
+    static func currentTime() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    static func isRegularFile(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
+    }
+}
+
+/// fail2ban-regex's line counters and the lines kept for printing.
+struct LineStats {
+    var tested = 0, matched = 0, ignored = 0, missed = 0
+    var matchedLines: [String] = []
+    var ignoredLines: [String] = []
+    var missedLines: [String] = []
+
+    mutating func record(line: String, ignored isIgnored: Bool, matched isMatched: Bool, command: RegexCommand) {
+        let maxKept = (command.effectiveMaxLines ?? 20) + 1
+        if isIgnored {
+            ignored += 1
+            if !command.printNoIgnored && (command.printAllIgnored || ignored <= maxKept) { ignoredLines.append(line) }
+        } else if isMatched {
+            matched += 1
+            if command.printAllMatched { matchedLines.append(line) }
+        } else {
+            missed += 1
+            if !command.printNoMissed && (command.printAllMissed || missed <= maxKept) { missedLines.append(line) }
+        }
+        tested += 1
+    }
+
+    /// In multi-line mode a later match can claim earlier lines: they move from missed to matched.
+    mutating func reconcileMultiLine(before: [String], after: [String], maxLines: Int, command: RegexCommand) {
+        let fullBuffer = before.count >= maxLines ? 1 : 0
+        for line in before.dropFirst(fullBuffer) where !after.contains(line) {
+            if let i = missedLines.firstIndex(of: line) { missedLines.remove(at: i) }
+            if command.printAllMatched { matchedLines.append(line) }
+            matched += 1
+            missed -= 1
+        }
+    }
+}
