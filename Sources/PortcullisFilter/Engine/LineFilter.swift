@@ -62,34 +62,31 @@ public final class LineFilter {
 
     /// Processes one line (without its line break; valid UTF-8), finding its date itself.
     public func process(line: UnsafeBufferPointer<UInt8>, now: Double) -> [Failure] {
-        var tuple: TupleLine
+        var parts = LineParts(dateRange: nil, usesLastTimeText: false)
         var date: Double? = nil
         var noDate = false
         lastLineTime = nil
-        let dateMatch = dateDetector?.match(line, now: now)
-        if let dateMatch {
+        if let dateMatch = dateDetector?.match(line, now: now) {
             let r = dateMatch.range
             if !r.isEmpty {
-                tuple = TupleLine(line: line, dateRange: r)
+                parts.dateRange = r
                 if let time = dateMatch.time {
                     date = time
                     lastTimeText = Array(line[r])
                     lastDate = time
                 }
             } else if let last = lastDate, last > now - 60 {
-                tuple = TupleLine(prefix: [], date: lastTimeText, suffix: Array(line))
+                parts.usesLastTimeText = true
                 date = last
             } else {
-                tuple = TupleLine(line: line, dateRange: r)
+                parts.dateRange = r
                 date = now
             }
-        } else {
-            tuple = TupleLine(prefix: [], date: [], suffix: Array(line))
         }
         if date == nil {
             noDate = true
             if let last = lastDate, last > now - 60 {
-                tuple = TupleLine(prefix: [], date: lastTimeText, suffix: tuple.prefix + tuple.date + tuple.suffix)
+                parts = LineParts(dateRange: nil, usesLastTimeText: true)
                 date = last
             } else if options.checkFindTime && options.inOperation {
                 date = now
@@ -104,15 +101,15 @@ public final class LineFilter {
             }
         }
         lastLineTime = date
-        return findFailures(tuple, date: date, noDate: noDate, now: now)
+        return findFailures(line, parts, date: date, noDate: noDate, now: now)
     }
 
     /// Processes a line whose time is already known (journal entries): no date detection.
     public func process(line: UnsafeBufferPointer<UInt8>, time: Double, timeText: String, now: Double) -> [Failure] {
-        let tuple = TupleLine(prefix: [], date: Array(timeText.utf8), suffix: Array(line))
-        lastTimeText = tuple.date
+        lastTimeText = Array(timeText.utf8)
         lastDate = time
-        return findFailures(tuple, date: time, noDate: false, now: now)
+        lastLineTime = time
+        return findFailures(line, LineParts(dateRange: nil, usesLastTimeText: true), date: time, noDate: false, now: now)
     }
 
     /// Convenience for tests and cold paths.
@@ -121,28 +118,62 @@ public final class LineFilter {
         return copy.withUTF8 { process(line: $0, now: now) }
     }
 
+    /// How the current line splits around its date, without copying it.
+    struct LineParts {
+        var dateRange: Range<Int>?
+        /// The line carries no date of its own; it is reported with the last one seen.
+        var usesLastTimeText: Bool
+    }
+
+    private func tupleLine(_ line: UnsafeBufferPointer<UInt8>, _ parts: LineParts) -> TupleLine {
+        if parts.usesLastTimeText { return TupleLine(prefix: [], date: lastTimeText, suffix: Array(line)) }
+        if let r = parts.dateRange { return TupleLine(line: line, dateRange: r) }
+        return TupleLine(prefix: [], date: [], suffix: Array(line))
+    }
+
+    /// The single-line search buffer: the line without its date, plus "\n".
+    private func fillSearchBuffer(_ line: UnsafeBufferPointer<UInt8>, _ parts: LineParts) {
+        scratch.removeAll(keepingCapacity: true)
+        if let r = parts.dateRange, !parts.usesLastTimeText {
+            scratch.append(contentsOf: UnsafeBufferPointer(rebasing: line[..<r.lowerBound]))
+            scratch.append(contentsOf: UnsafeBufferPointer(rebasing: line[r.upperBound...]))
+        } else {
+            scratch.append(contentsOf: line)
+        }
+        scratch.append(0x0A)
+    }
+
     // MARK: - fail2ban's findFailure
 
-    private func findFailures(_ tuple: TupleLine, date: Double?, noDate: Bool, now: Double) -> [Failure] {
+    private func findFailures(_ line: UnsafeBufferPointer<UInt8>, _ parts: LineParts, date: Double?, noDate: Bool, now: Double) -> [Failure] {
         lastPrefRegexMatched = false
         if !lastIgnoredBy.isEmpty { lastIgnoredBy.removeAll(keepingCapacity: true) }
         var failures: [Failure] = []
         let defaultRaw = options.useDns == "raw" || options.returnRawHost
 
-        let orgBuffer: [TupleLine]
+        // Single-line filters (nearly all) search a reusable buffer and build no tuple unless a
+        // regex matches; multi-line filters keep fail2ban's buffer of tuples.
+        var orgBuffer: [TupleLine] = []
+        var buf: [UInt8]?
         if maxLines > 1 {
-            lineBuffer.append(tuple)
+            lineBuffer.append(tupleLine(line, parts))
             if lineBuffer.count > maxLines { lineBuffer.removeFirst(lineBuffer.count - maxLines) }
             orgBuffer = lineBuffer
+            buf = TupleLine.searchBuffer(orgBuffer, into: &scratch)
         } else {
-            lineBuffer = [tuple]
-            orgBuffer = lineBuffer
+            fillSearchBuffer(line, parts)
+            buf = scratch
         }
-        var buf: [UInt8]? = TupleLine.searchBuffer(orgBuffer, into: &scratch)
+        var singleLineTuple: TupleLine? = nil
+        func originalLines() -> [TupleLine] {
+            if maxLines > 1 { return orgBuffer }
+            if singleLineTuple == nil { singleLineTuple = tupleLine(line, parts) }
+            return [singleLineTuple!]
+        }
 
         // ignoreregex first when there are clearly fewer of them than failregexes.
         if !ignoreRegexes.isEmpty && ignoreRegexes.count < failRegexes.count - 2 {
-            if ignoreLine(buf!, orgBuffer: orgBuffer, failMatch: nil) { return failures }
+            if ignoreLine(buf!, failMatch: nil) { return failures }
         }
 
         var preGroups: FailureFields? = nil
@@ -156,8 +187,15 @@ public final class LineFilter {
             var groups = buf!.withUnsafeBufferPointer { prefRegex.groupValues(in: $0) }
             let content = groups.values.removeValue(forKey: "content") ?? nil
             if let content, !content.isEmpty {
-                lineBuffer = [TupleLine(prefix: [], date: [], suffix: Array(content.utf8))]
-                buf = nil
+                if maxLines > 1 {
+                    lineBuffer = [TupleLine(prefix: [], date: [], suffix: Array(content.utf8))]
+                    buf = nil
+                } else {
+                    scratch.removeAll(keepingCapacity: true)
+                    scratch.append(contentsOf: content.utf8)
+                    scratch.append(0x0A)
+                    buf = scratch
+                }
             }
             preGroups = groups
         }
@@ -170,15 +208,15 @@ public final class LineFilter {
                 if outcome == .limitExceeded { limitExceededCount += 1 }
                 continue
             }
-            let match = subject.withUnsafeBufferPointer { RegexMatch(regex: failRegex, subject: $0, orgLines: orgBuffer) }
+            let match = subject.withUnsafeBufferPointer { RegexMatch(regex: failRegex, subject: $0, orgLines: originalLines()) }
             var fields = subject.withUnsafeBufferPointer { failRegex.groupValues(in: $0) }
-            if !ignoreRegexes.isEmpty && ignoreLine(subject, orgBuffer: orgBuffer, failMatch: match) {
-                buf = nil
+            if !ignoreRegexes.isEmpty && ignoreLine(subject, failMatch: match) {
+                if maxLines > 1 { buf = nil }
                 if !options.checkAllRegex { break }
                 continue
             }
             if noDate && date == nil && options.checkFindTime { continue }
-            if !options.checkAllRegex || maxLines > 1 {
+            if maxLines > 1 {
                 lineBuffer = match.unmatchedLines
                 buf = nil
             }
@@ -247,7 +285,7 @@ public final class LineFilter {
     }
 
     /// fail2ban's `_ignoreLine`: records which ignoreregexes matched; true when any did.
-    private func ignoreLine(_ buf: [UInt8], orgBuffer: [TupleLine], failMatch: RegexMatch?) -> Bool {
+    private func ignoreLine(_ buf: [UInt8], failMatch: RegexMatch?) -> Bool {
         var subject = buf
         if let failMatch, maxLines > 1 {
             subject = []
@@ -260,7 +298,7 @@ public final class LineFilter {
             guard outcome == .matched else { continue }
             found = true
             lastIgnoredBy.append(index)
-            if !options.checkAllRegex || maxLines > 1, let failMatch {
+            if maxLines > 1, let failMatch {
                 lineBuffer = failMatch.unmatchedLines
             }
             if !options.checkAllRegex { break }

@@ -23,6 +23,11 @@ public final class CompiledRegex {
     private let jitStack: OpaquePointer?
     private let jitCompiled: Bool
     private var ovector: UnsafeMutablePointer<Int>
+    /// For patterns anchored at the subject start: the bytes a match can begin with (a 256-bit
+    /// set). Most failregexes are `^Literal…`, so most lines are rejected without entering PCRE2.
+    private let anchoredFirstBytes: (UInt64, UInt64, UInt64, UInt64)?
+    /// A subject shorter than this many bytes cannot match (PCRE2's minimum length in characters).
+    private let minimumLength: Int
     private var subjectBase: UnsafePointer<UInt8>?
 
     /// Outcome of one match attempt.
@@ -76,6 +81,55 @@ public final class CompiledRegex {
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
         captureCount = Int(count)
         groupNumbers = Self.readNameTable(compiled)
+        var minLength: UInt32 = 0
+        pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_MINLENGTH), &minLength)
+        minimumLength = Int(minLength)
+        anchoredFirstBytes = Self.firstByteSet(compiled)
+    }
+
+    /// The 256-bit set of possible first bytes of an anchored pattern, or nil when unknown.
+    private static func firstByteSet(_ code: OpaquePointer) -> (UInt64, UInt64, UInt64, UInt64)? {
+        var allOptions: UInt32 = 0
+        pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_ALLOPTIONS), &allOptions)
+        guard allOptions & PCRE2_ANCHORED != 0 else { return nil }
+        var bitmap: UnsafePointer<UInt8>? = nil
+        pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_FIRSTBITMAP), &bitmap)
+        var words: [UInt64] = [0, 0, 0, 0]
+        if let bitmap {
+            for byte in 0..<256 where bitmap[byte >> 3] & (1 << UInt8(byte & 7)) != 0 {
+                words[byte >> 6] |= 1 << UInt64(byte & 63)
+            }
+        } else {
+            var type: UInt32 = 0
+            pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_FIRSTCODETYPE), &type)
+            guard type == 1 else { return nil }
+            var unit: UInt32 = 0
+            pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_FIRSTCODEUNIT), &unit)
+            guard unit < 256 else { return nil }
+            var units = [unit]
+            // Caseless first units are reported once: admit the other ASCII case too.
+            if let scalar = Unicode.Scalar(unit), scalar.isASCII {
+                let c = Character(scalar)
+                for other in [c.lowercased(), c.uppercased()] { units.append(UInt32(other.unicodeScalars.first!.value)) }
+            }
+            for u in units where u < 256 { words[Int(u) >> 6] |= 1 << UInt64(u & 63) }
+        }
+        return (words[0], words[1], words[2], words[3])
+    }
+
+    /// Whether a match can start at offset 0 of `subject` (cheap checks only).
+    @inline(__always)
+    private func mayMatch(_ subject: UnsafeBufferPointer<UInt8>) -> Bool {
+        if subject.count < minimumLength { return false }
+        guard let set = anchoredFirstBytes else { return true }
+        guard let first = subject.first else { return minimumLength == 0 }
+        let bit = UInt64(1) << UInt64(first & 63)
+        switch first >> 6 {
+        case 0: return set.0 & bit != 0
+        case 1: return set.1 & bit != 0
+        case 2: return set.2 & bit != 0
+        default: return set.3 & bit != 0
+        }
     }
 
     deinit {
@@ -89,6 +143,7 @@ public final class CompiledRegex {
     /// After `.matched`, ``range(ofGroup:)`` reads the captures until the next call.
     @inline(__always)
     public func search(_ subject: UnsafeBufferPointer<UInt8>, from start: Int = 0, anchored: Bool = false) -> MatchOutcome {
+        if start == 0 && !mayMatch(subject) { return .noMatch }
         let base = subject.baseAddress ?? Self.emptySubject
         subjectBase = base
         let options: UInt32 = PCRE2_NO_UTF_CHECK | (anchored ? PCRE2_ANCHORED : 0)
