@@ -20,7 +20,7 @@ struct ConfigCheck {
         return s
     }
 
-    static func run(configDirectory: String, forceEnable: Bool) -> ConfigCheck {
+    static func run(configDirectory: String, forceEnable: Bool, allowMissingLogs: Bool = true) -> ConfigCheck {
         var check = ConfigCheck()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: configDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -32,7 +32,7 @@ struct ConfigCheck {
         catch let e as ConfigError { check.errors.append(e) } catch { check.errors.append(ConfigError("\(error)")) }
         do {
             var reader = try JailsReader(configDirectory: configDirectory, cache: cache)
-            for outcome in reader.readJails(forceEnable: forceEnable) {
+            for outcome in reader.readJails(forceEnable: forceEnable, allowMissingLogs: allowMissingLogs) {
                 switch outcome.result {
                 case .success(let jail?):
                     check.jails.append(jail)

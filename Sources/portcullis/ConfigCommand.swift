@@ -35,8 +35,11 @@ struct ConfigCommand: ParsableCommand {
     @Flag(name: .customLong("all-jails"), help: "Check every jail as if it were enabled (fail2ban checks only enabled ones).")
     var allJails = false
 
+    @Flag(name: .customLong("require-logs"), help: "Treat a jail whose logpath matches no file as an error, as `fail2ban-client -t` does (default: warning).")
+    var requireLogs = false
+
     func run() throws {
-        let result = ConfigCheck.run(configDirectory: configDirectory, forceEnable: allJails)
+        let result = ConfigCheck.run(configDirectory: configDirectory, forceEnable: allJails, allowMissingLogs: !requireLogs)
         for warning in result.warnings { FileHandle.standardError.write(Data("WARNING: \(warning)\n".utf8)) }
         if !result.errors.isEmpty {
             for error in result.errors { FileHandle.standardError.write(Data("ERROR: \(error)\n".utf8)) }
