@@ -1,0 +1,74 @@
+import Foundation
+import PortcullisConfig
+
+/// Everything `portcullis config` learns about a tree: settings, jails, errors, warnings.
+struct ConfigCheck {
+    var settings: FailBanSettings?
+    var jails: [JailDefinition] = []
+    var errors: [ConfigError] = []
+    var warnings: [ConfigError] = []
+
+    /// Hook for the filter engine: compile a jail's regexes (failregex, ignoreregex, prefregex,
+    /// datepattern) and return errors. Wired in by PortcullisFilter; nothing is compiled until then.
+    nonisolated(unsafe) static var regexCompilationCheck: ((JailDefinition) -> [ConfigError])? = nil
+
+    /// All commands, as `fail2ban-client -d` orders them: settings, each jail, then `start`s.
+    var stream: [StreamCommand] {
+        var s = settings?.stream ?? []
+        for jail in jails { s += jail.stream }
+        for jail in jails { s.append(["start", .string(jail.name)]) }
+        return s
+    }
+
+    static func run(configDirectory: String, forceEnable: Bool, allowMissingLogs: Bool = true) -> ConfigCheck {
+        var check = ConfigCheck()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: configDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            check.errors.append(ConfigError(file: configDirectory, "base configuration directory does not exist"))
+            return check
+        }
+        let cache = IniFileCache()
+        do { check.settings = try FailBanSettings.read(configDirectory: configDirectory, cache: cache) }
+        catch let e as ConfigError { check.errors.append(e) } catch { check.errors.append(ConfigError("\(error)")) }
+        do {
+            var reader = try JailsReader(configDirectory: configDirectory, cache: cache)
+            for outcome in reader.readJails(forceEnable: forceEnable, allowMissingLogs: allowMissingLogs) {
+                switch outcome.result {
+                case .success(let jail?):
+                    check.jails.append(jail)
+                    check.warnings += jail.warnings
+                    for p in jail.pythonActions {
+                        check.errors.append(ConfigError(file: p.path, "jail '\(jail.name)': Python action '\(p.name)' is not supported by Portcullis"))
+                    }
+                    if let compile = regexCompilationCheck { check.errors += compile(jail) }
+                case .success(nil): break
+                case .failure(let e): check.errors.append(e)
+                }
+            }
+        } catch let e as ConfigError { check.errors.append(e) } catch { check.errors.append(ConfigError("\(error)")) }
+        return check
+    }
+
+    static func json(_ check: ConfigCheck) throws -> String {
+        struct Action: Encodable { var name, actionName, file: String; var commands: [String: String]; var initOptions: [String: String] }
+        struct Filter: Encodable { var name: String; var file: String?; var failregex, ignoreregex: [String]; var prefregex, datepattern: String?; var maxlines: Int?; var journalmatch: [String] }
+        struct Jail: Encodable {
+            var name: String; var enabled: Bool; var backend: String; var filter: Filter?; var actions: [Action]
+            var logpath: [String]; var maxretry: Int?; var findtime, bantime: String?; var ignoreip: [String]
+            var options: [String: String]; var stream: [StreamCommand]
+        }
+        struct Root: Encodable { var settings: [String: String]; var jails: [Jail] }
+        func dict(_ o: OrderedOptions) -> [String: String] { Dictionary(uniqueKeysWithValues: o.map { ($0.0, $0.1) }) }
+        let jails = check.jails.map { j in
+            Jail(name: j.name, enabled: j.enabled, backend: j.backend,
+                 filter: j.filter.map { Filter(name: $0.name, file: $0.file, failregex: $0.failRegex, ignoreregex: $0.ignoreRegex, prefregex: $0.prefRegex, datepattern: $0.datePattern, maxlines: $0.maxLines, journalmatch: $0.journalMatch) },
+                 actions: j.actions.map { Action(name: $0.name, actionName: $0.actionName, file: $0.file, commands: dict($0.commands), initOptions: dict($0.initOptions)) },
+                 logpath: j.logPath, maxretry: j.maxRetry, findtime: j.findTime, bantime: j.banTime, ignoreip: j.ignoreIP,
+                 options: dict(j.options), stream: j.stream)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(Root(settings: check.settings.map { dict($0.options) } ?? [:], jails: jails))
+        return String(decoding: data, as: UTF8.self)
+    }
+}
