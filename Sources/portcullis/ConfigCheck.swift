@@ -1,5 +1,6 @@
 import Foundation
 import PortcullisConfig
+import PortcullisFilter
 
 /// Everything `portcullis config` learns about a tree: settings, jails, errors, warnings.
 struct ConfigCheck {
@@ -8,9 +9,6 @@ struct ConfigCheck {
     var errors: [ConfigError] = []
     var warnings: [ConfigError] = []
 
-    /// Hook for the filter engine: compile a jail's regexes (failregex, ignoreregex, prefregex,
-    /// datepattern) and return errors. Wired in by PortcullisFilter; nothing is compiled until then.
-    nonisolated(unsafe) static var regexCompilationCheck: ((JailDefinition) -> [ConfigError])? = nil
 
     /// All commands, as `fail2ban-client -d` orders them: settings, each jail, then `start`s.
     var stream: [StreamCommand] {
@@ -40,7 +38,7 @@ struct ConfigCheck {
                     for p in jail.pythonActions {
                         check.errors.append(ConfigError(file: p.path, "jail '\(jail.name)': Python action '\(p.name)' is not supported by Portcullis"))
                     }
-                    if let compile = regexCompilationCheck { check.errors += compile(jail) }
+                    check.errors += regexErrors(jail)
                 case .success(nil): break
                 case .failure(let e): check.errors.append(e)
                 }
@@ -70,5 +68,21 @@ struct ConfigCheck {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(Root(settings: check.settings.map { dict($0.options) } ?? [:], jails: jails))
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension ConfigCheck {
+    /// Compiles a jail's filter (failregex, ignoreregex, prefregex, datepattern) as the daemon
+    /// will, so a bad regex fails the check with its file and PCRE2's offset.
+    static func regexErrors(_ jail: JailDefinition) -> [ConfigError] {
+        var options = LineFilter.Options()
+        guard let filter = jail.filter else { return [] }
+        if let useDns = jail.usedns { options.useDns = useDns }
+        do {
+            _ = try LineFilter(definition: filter, options: options, timeZone: jail.logTimezone)
+            return []
+        } catch {
+            return [ConfigError(file: error.file ?? filter.file, "jail '\(jail.name)': \(error.option) #\(error.index): \(error.message)")]
+        }
     }
 }

@@ -103,7 +103,7 @@ struct SampleFileRunner {
     }
 
     private func makeFilter(_ key: String, options: [String: Any]) -> FilterUnderTest {
-        let stringOptions = options.reduce(into: [String: String]()) { $0[$1.key] = "\($1.value)" }
+        let stringOptions = OrderedOptions(options.keys.sorted().map { ($0, "\(options[$0]!)") })
         do {
             let definition = try FilterReader.load(name: filterName, options: stringOptions, configDirectory: configDirectory)
             var lineOptions = LineFilter.Options()

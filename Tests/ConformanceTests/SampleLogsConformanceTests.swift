@@ -11,7 +11,7 @@ import PortcullisTestSupport
 /// The pass count may only rise: ``SampleLogsConformanceTests/floor`` records the last count.
 @Suite(.serialized) struct SampleLogsConformanceTests {
     /// Cases that passed when this floor was recorded; raise it when the engine gets better.
-    static let floor = 0
+    static let floor = 420
     static let now: Double = 1_124_013_600
     static let nowText = "2005-08-14T10:00:00"
 

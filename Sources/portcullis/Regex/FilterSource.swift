@@ -7,8 +7,8 @@ import Glibc
 /// (`sshd`, `sshd[mode=aggressive]`), a filter file given by path, or a raw regex.
 struct FilterSource {
     enum Kind {
-        case treeFilter(name: String, options: [String: String], baseDirectory: String)
-        case explicitFile(path: String, options: [String: String])
+        case treeFilter(name: String, options: OrderedOptions, baseDirectory: String)
+        case explicitFile(path: String, options: OrderedOptions)
         case regex(String)
     }
 
@@ -23,9 +23,10 @@ struct FilterSource {
     }
 
     private static func classify(_ value: String, configDirectory: String, isFailRegex: Bool) -> Kind {
-        guard isFailRegex, looksLikeFilterName(value), let (name, options) = try? OptionSpec.split(value) else {
+        guard isFailRegex, looksLikeFilterName(value), let spec = try? OptionSpec.parse(value) else {
             return .regex(value)
         }
+        let name = spec.name, options = spec.options
         let hasExtension = name.hasSuffix(".conf") || name.hasSuffix(".local")
         let candidates = hasExtension ? [name] : [name, name + ".conf", name + ".local"]
         var base = configDirectory
@@ -64,7 +65,7 @@ struct FilterSource {
         switch kind {
         case .treeFilter(let name, let options, let base):
             var s = "Use \(padded) filter file : \(name), basedir: \(base)\n"
-            if !options.isEmpty { s += "Use   filter options : \(options.sorted { $0.key < $1.key }.map { "'\($0.key)': '\($0.value)'" }.joined(separator: ", "))\n" }
+            if !options.isEmpty { s += "Use   filter options : {\(options.map { "'\($0.0)': '\($0.1)'" }.joined(separator: ", "))}\n" }
             return s
         case .explicitFile(let path, _):
             return "Use \(padded) file : \(path)\n"
@@ -86,7 +87,7 @@ struct FilterSource {
             }
         case .explicitFile(let path, let options):
             do {
-                return try FilterReader.load(path: path, options: options)
+                return try FilterReader.load(name: path, options: options, configDirectory: directoryName(path))
             } catch {
                 throw RegexSession.Failure(message: "failed to load filter \(argument): \(error)")
             }
