@@ -1,0 +1,274 @@
+/// Finds the date in a log line the way fail2ban 1.0.2's `DateDetector` does.
+///
+/// fail2ban does not simply try its templates in order: it first retries the template that
+/// matched the previous line (inside the same window when the surrounding characters agree),
+/// accepts a match only when its position is plausible, keeps the nearest match when a
+/// template finds a "date" further into the message, and bubbles templates that keep
+/// winning towards the front. Which template wins decides which text is cut out of the
+/// line before the failregex runs, so all of that is reproduced here, positions counted
+/// in characters as Python counts them.
+///
+/// `now` is passed in (fail2ban's `MyTime`): year-less dates are placed relative to it and
+/// the reordering uses it instead of the wall clock. Time zones: the process's TZ (libc
+/// `mktime`/`localtime_r`), the detector's default zone (fail2ban's `logtimezone`), or the
+/// zone written in the line.
+///
+/// Not thread-safe: one detector per filter, used by one task at a time.
+public final class DateDetector {
+    /// A template with this detector's statistics (fail2ban's `DateDetectorTemplate`).
+    final class Entry {
+        let template: DateTemplate
+        var hits = 0
+        var lastUsed: Double = 0
+        var distance = 0x7fffffff
+        init(_ template: DateTemplate) { self.template = template }
+        @inline(__always) var weight: Double {
+            Double(hits) * template.weight / Double(max(1, distance))
+        }
+    }
+
+    private(set) var entries: [Entry] = []
+    private var knownNames: Set<String> = []
+    private let defaultZone: Int?
+    private var clock = LocalClock()
+
+    // Last winning template and where its match was, in characters, with the characters
+    // around it (nil = no character there).
+    private var lastIndex = Int.max
+    private var lastStart = 1
+    private var lastStartBefore: UInt32? = nil
+    private var lastStartAt: UInt32? = nil
+    private var lastEnd = 0x7fffffff
+    private var lastEndBefore: UInt32? = nil
+    private var lastEndAt: UInt32? = nil
+    private var firstUnused = 0
+    private let unusedTime: Double = 300
+
+    /// fail2ban's default templates. `defaultTimeZone` is `logtimezone` (`UTC`, `UTC+0200`,
+    /// `CET`, …); a zone fail2ban would reject is ignored here (validate it first with
+    /// ``validateTimeZone(_:)`` to report it).
+    public init(defaultTimeZone: String? = nil) {
+        defaultZone = defaultTimeZone.flatMap { try? ZoneOffset.validate($0) }
+        appendDefaults(filter: nil)
+    }
+
+    /// A jail's or filter's `datepattern`: one template per non-empty line. Besides
+    /// `%`-patterns and regexes: `EPOCH`, `LEPOCH`, `TAI64N` (optionally `^`/`{^LN-BEG}`),
+    /// `{EPOCH}` in a regex, `{^LN-BEG}` (the line-anchored defaults), `{DEFAULT}`,
+    /// `{DATE}` inside a regex, and `{NONE}`.
+    public init(datePattern: String, defaultTimeZone: String? = nil) throws(DatePatternError) {
+        if let zone = defaultTimeZone {
+            defaultZone = try ZoneOffset.validate(zone)
+        } else {
+            defaultZone = nil
+        }
+        let lines = datePattern.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+            .map { TemplateRegex.pythonStrip(String($0)) }
+            .filter { !$0.isEmpty }
+        for line in lines { try append(line) }
+    }
+
+    /// fail2ban's `validateTimeZone`: minutes east of UTC, or the error fail2ban reports.
+    public static func validateTimeZone(_ zone: String) throws(DatePatternError) -> Int {
+        try ZoneOffset.validate(zone)
+    }
+
+    /// `datepattern = {NONE}`: lines carry no date; the line engine uses "now".
+    public var isNone: Bool {
+        !entries.isEmpty && entries.allSatisfy { $0.template.isNone }
+    }
+
+    /// Names of the templates in their current order (diagnostics and tests).
+    public var templateNames: [String] { entries.map { $0.template.name } }
+
+    private func append(_ pattern: String) throws(DatePatternError) {
+        let key = pattern.contains("%") ? pattern : pattern.uppercased()
+        switch key {
+        case "{^LN-BEG}":
+            appendDefaults(filter: { $0.flags.contains(.lineBegin) })
+        case "{DEFAULT}":
+            appendDefaults(filter: nil)
+        case _ where key.contains("{DATE}"):
+            let ignoreDuplicates = !entries.isEmpty
+            for template in try DefaultTemplates.substituted(into: pattern) {
+                try add(template, ignoreDuplicate: ignoreDuplicates)
+            }
+        case "{NONE}":
+            let built = TemplateRegex.build("^", begin: .anywhere, end: false)
+            let template = try DateTemplate(name: "{NONE}", pattern: pattern, built: built) { (compiled) throws(DatePatternError) in
+                .pattern(DateFields(compiled))
+            }
+            template.isNone = true
+            try add(template, ignoreDuplicate: false)
+        default:
+            try add(DateTemplate.make(pattern: pattern), ignoreDuplicate: false)
+        }
+    }
+
+    private func appendDefaults(filter: ((DateTemplate) -> Bool)?) {
+        let ignoreDuplicates = !entries.isEmpty
+        for template in DefaultTemplates.full() where filter?(template) ?? true {
+            try? add(template, ignoreDuplicate: ignoreDuplicates)
+        }
+    }
+
+    private func add(_ template: DateTemplate, ignoreDuplicate: Bool) throws(DatePatternError) {
+        if knownNames.contains(template.name) {
+            if ignoreDuplicate { return }
+            throw DatePatternError(pattern: template.name, reason: .duplicateTemplate)
+        }
+        knownNames.insert(template.name)
+        entries.append(Entry(template))
+    }
+
+    // MARK: - Matching
+
+    /// A successful search: template index, byte window searched, positions.
+    private struct Found {
+        var index: Int
+        var searchFrom: Int
+        var searchEnd: Int
+        var startChar: Int
+        var endChar: Int
+    }
+
+    @inline(__always)
+    private func search(_ template: DateTemplate, _ line: UnsafeBufferPointer<UInt8>, from: Int, end: Int) -> Bool {
+        guard from <= end else { return false }
+        let subject = end == line.count ? line : UnsafeBufferPointer(rebasing: line[0..<end])
+        if template.regex.search(subject, from: from) == .matched {
+            template.regexHits += 1
+            return true
+        }
+        return false
+    }
+
+    /// Character positions of the last match (group 0).
+    @inline(__always)
+    private func positions(_ template: DateTemplate, _ line: UnsafeBufferPointer<UInt8>) -> (start: Int, end: Int) {
+        let r = template.regex.matchRange
+        let start = LineText.characterCount(line, upTo: r.lowerBound)
+        return (start, start + LineText.characterCount(line, from: r.lowerBound, upTo: r.upperBound))
+    }
+
+    /// The date in `line` (raw UTF-8, valid), or nil when no template matches.
+    public func match(_ line: UnsafeBufferPointer<UInt8>, now: Double) -> DateMatch? {
+        let count = entries.count
+        var winner: Found? = nil
+        var best: Found? = nil
+        var ignoreBySearch = Int.max
+
+        // 1. The template of the previous line, first.
+        if lastIndex < count {
+            let i = lastIndex
+            let template = entries[i].template
+            var window: (Int, Int)? = nil
+            if template.isAnchored {
+                window = (0, line.count)
+                ignoreBySearch = i
+            } else {
+                let startByte = LineText.byteOffset(line, ofCharacter: lastStart)
+                let endByte = LineText.byteOffset(line, ofCharacter: lastEnd)
+                let before = LineText.character(line, atCharacter: lastStart - 1)
+                let at = LineText.character(line, atCharacter: lastStart)
+                let endAt = LineText.character(line, atCharacter: lastEnd)
+                let endBefore = LineText.character(line, atCharacter: lastEnd - 1)
+                let startOK = before == lastStartBefore || (at == lastStartAt && !LineText.isAlnum(lastStartAt))
+                let endOK = endAt == lastEndAt || (endBefore == lastEndBefore && !LineText.isAlnum(lastEndBefore))
+                if startOK && endOK {
+                    window = (startByte, endByte)
+                } else {
+                    window = (0, line.count)
+                    ignoreBySearch = i
+                }
+            }
+            if let (from, end) = window, search(template, line, from: from, end: end) {
+                let p = positions(template, line)
+                let found = Found(index: i, searchFrom: from, searchEnd: end, startChar: p.start, endChar: p.end)
+                if count == 1 || template.isAnchored || (p.start == lastStart && p.end == lastEnd) {
+                    winner = found
+                } else {
+                    best = found
+                }
+            }
+        }
+
+        // 2. All templates in order.
+        if winner == nil {
+            var i = 0
+            while i < count {
+                if i == ignoreBySearch { i += 1; continue }
+                let entry = entries[i]
+                let template = entry.template
+                if search(template, line, from: 0, end: line.count) {
+                    let p = positions(template, line)
+                    let found = Found(index: i, searchFrom: 0, searchEnd: line.count, startChar: p.start, endChar: p.end)
+                    if i + 1 >= count || template.isAnchored { winner = found; break }
+                    if p.start == 0 && entry.hits > 0 && entries[i + 1].template.regexHits == 0 { winner = found; break }
+                    if p.start > entry.distance || p.start > lastStart {
+                        if p.start < (best?.startChar ?? 0x7fffffff) { best = found }
+                        i += 1
+                        continue
+                    }
+                    winner = found
+                    break
+                }
+                i += 1
+            }
+            if winner == nil, let best {
+                // Restore the capture groups of the kept alternative.
+                let template = entries[best.index].template
+                let subject = best.searchEnd == line.count ? line : UnsafeBufferPointer(rebasing: line[0..<best.searchEnd])
+                _ = template.regex.search(subject, from: best.searchFrom)
+                winner = best
+            }
+        }
+        guard let win = winner else { return nil }
+
+        // 3. Statistics, reordering.
+        let entry = entries[win.index]
+        let template = entry.template
+        entry.hits += 1
+        entry.lastUsed = now
+        entry.distance = win.startChar
+        if firstUnused == win.index { firstUnused += 1 }
+        lastStart = win.startChar
+        lastStartBefore = win.startChar > 0 ? LineText.character(line, atCharacter: win.startChar - 1) : nil
+        lastStartAt = LineText.character(line, atCharacter: win.startChar)
+        lastEnd = win.endChar
+        // Python's line[endpos-1] wraps to the last character when endpos is 0.
+        lastEndBefore = win.endChar > 0
+            ? LineText.character(line, atCharacter: win.endChar - 1)
+            : LineText.lastCharacter(line)
+        lastEndAt = LineText.character(line, atCharacter: win.endChar)
+        var index = win.index
+        if index != 0 && index != lastIndex { index = reorder(index) }
+        lastIndex = index
+
+        // 4. The date.
+        let range = template.regex.range(ofGroup: 1) ?? (template.regex.matchRange.lowerBound..<template.regex.matchRange.lowerBound)
+        if range.isEmpty { return DateMatch(range: range, time: nil) }
+        let converted = template.convert(line, now: now, clock: &clock, defaultZone: defaultZone)
+        return DateMatch(range: range, time: converted.time, dropsLine: converted.dropsLine)
+    }
+
+    /// fail2ban's `_reorderTemplate`: move a winning template forward when it has earned it.
+    private func reorder(_ num: Int) -> Int {
+        let entry = entries[num]
+        let untime = entry.lastUsed - unusedTime
+        let weight = entry.weight
+        var pos = firstUnused < num ? firstUnused : num / 2
+        func movable() -> Bool {
+            weight > entries[pos].weight || untime > entries[pos].lastUsed
+        }
+        if !movable() {
+            if pos == num - 1 { return num }
+            pos = num - 1
+            if !movable() { return num }
+        }
+        entries.remove(at: num)
+        entries.insert(entry, at: pos)
+        while firstUnused < entries.count && entries[firstUnused].hits > 0 { firstUnused += 1 }
+        return pos
+    }
+}

@@ -1,0 +1,74 @@
+/// Character (Unicode scalar) positions in a UTF-8 line, as Python's `str` indexes count.
+///
+/// fail2ban remembers where the last date was, in characters, and compares the characters
+/// around it on the next line; the bytes here must be mapped to the same positions.
+/// All functions are O(position) and allocation-free; dates are usually near the start.
+enum LineText {
+    @inline(__always)
+    static func characterCount(_ line: UnsafeBufferPointer<UInt8>, from start: Int = 0, upTo end: Int) -> Int {
+        var n = 0
+        var i = start
+        while i < end {
+            if line[i] & 0xC0 != 0x80 { n += 1 }
+            i += 1
+        }
+        return n
+    }
+
+    /// Byte offset of character `index`; the line's length when beyond it.
+    @inline(__always)
+    static func byteOffset(_ line: UnsafeBufferPointer<UInt8>, ofCharacter index: Int) -> Int {
+        if index <= 0 { return 0 }
+        var chars = 0
+        var i = 0
+        let n = line.count
+        while i < n {
+            if line[i] & 0xC0 != 0x80 {
+                if chars == index { return i }
+                chars += 1
+            }
+            i += 1
+        }
+        return n
+    }
+
+    /// The scalar at character `index`, nil when out of the line (Python's empty slice).
+    @inline(__always)
+    static func character(_ line: UnsafeBufferPointer<UInt8>, atCharacter index: Int) -> UInt32? {
+        if index < 0 { return nil }
+        let b = byteOffset(line, ofCharacter: index)
+        if b >= line.count { return nil }
+        return decode(line, at: b)
+    }
+
+    static func lastCharacter(_ line: UnsafeBufferPointer<UInt8>) -> UInt32? {
+        var b = line.count - 1
+        while b > 0 && line[b] & 0xC0 == 0x80 { b -= 1 }
+        return b >= 0 ? decode(line, at: b) : nil
+    }
+
+    @inline(__always)
+    static func decode(_ line: UnsafeBufferPointer<UInt8>, at b: Int) -> UInt32 {
+        let c0 = UInt32(line[b])
+        if c0 < 0x80 { return c0 }
+        let n = line.count
+        func cont(_ k: Int) -> UInt32 { b + k < n ? UInt32(line[b + k] & 0x3F) : 0 }
+        if c0 < 0xE0 { return (c0 & 0x1F) << 6 | cont(1) }
+        if c0 < 0xF0 { return (c0 & 0x0F) << 12 | cont(1) << 6 | cont(2) }
+        return (c0 & 0x07) << 18 | cont(1) << 12 | cont(2) << 6 | cont(3)
+    }
+
+    /// Python's `str.isalnum()` for one character (nil: the empty string, false).
+    @inline(__always)
+    static func isAlnum(_ c: UInt32?) -> Bool {
+        guard let c else { return false }
+        if c < 0x80 {
+            return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
+        }
+        guard let s = Unicode.Scalar(c) else { return false }
+        switch s.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true
+        default: return s.properties.numericType != nil
+        }
+    }
+}
