@@ -36,7 +36,8 @@ struct SampleFileRunner {
                 result.fail("\(filterName): cannot read sample \(file)")
                 continue
             }
-            let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            // Split on bytes: a Swift String sees "\r\n" as one character, not as a "\n".
+            let lines = data.split(separator: 0x0A, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
             var ignoreBlock = false
             var i = 0
             while i < lines.count {
@@ -153,6 +154,8 @@ struct SampleFileRunner {
                 var got = failure.fields[key]
                 if got == nil && key == "host" { got = failure.id }
                 let want = expected as? String
+                // fail2ban compares addresses as addresses: 2001:DB8::1 equals 2001:db8::1.
+                if let g = got, let w = want, let ga = IPAddress(g), let wa = IPAddress(w), ga == wa { continue }
                 if got != want { return "\(key) \(got ?? "nil") != \(want ?? "nil")" }
             }
         }
@@ -173,7 +176,8 @@ struct SampleFileRunner {
         if s.first == " " { s.removeFirst() }
         for kind in ["failJSON", "fileOptions", "filterOptions", "addFILE"] where s.hasPrefix(kind + ":") {
             let json = s.dropFirst(kind.count + 1)
-            return json.isEmpty ? nil : (kind, String(json))
+            let text = json.trimmingCharacters(in: .whitespacesAndNewlines)
+            return text.isEmpty ? nil : (kind, text)
         }
         return nil
     }

@@ -34,7 +34,7 @@ public enum DebianFail2ban {
 
     private static func unpack() throws -> URL {
         let cache = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("portcullis-debian-fail2ban")
-        let marker = cache.appendingPathComponent("root/.unpacked")
+        let marker = cache.appendingPathComponent("root/.unpacked-v2")
         let root = cache.appendingPathComponent("root")
         if FileManager.default.fileExists(atPath: marker.path) { return root }
         try? FileManager.default.removeItem(at: cache)
@@ -52,7 +52,11 @@ public enum DebianFail2ban {
         guard let deb = debs.first else { throw Unavailable(description: "no .deb after apt-get download") }
         let extract = try run(["dpkg", "-x", deb, "root"], in: cache)
         guard extract.status == 0 else { throw Unavailable(description: "dpkg -x failed: \(extract.output)") }
-        FileManager.default.createFile(atPath: marker.path, contents: Data())
+        // fail2ban's test filters include `../../../../../../../config/filter.d/common.conf`, the
+        // source tree's layout; from the unpacked tests folder that is `<root>/usr/config`.
+        try? FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("usr/config").path,
+                                                    withDestinationPath: "../etc/fail2ban")
+        _ = FileManager.default.createFile(atPath: marker.path, contents: Data())
         return root
     }
 
