@@ -13,7 +13,11 @@ struct FailureData {
 /// failure until more attempts show up, `<F-MLFFORGET>` drops the connection.
 /// Bounded like fail2ban's cache: at most 100 connections, each kept 5 minutes.
 struct MultiLineFailureCache {
-    private var entries: [String: (expires: Double, data: FailureData)] = [:]
+    private var entries: [String: (expires: Double, data: FailureData, sequence: Int)] = [:]
+    /// Insertion order for fail2ban's FIFO eviction; stale keys are skipped lazily.
+    private var order: [(key: String, sequence: Int)] = []
+    private var orderHead = 0
+    private var nextSequence = 0
     static let maxCount = 100
     static let maxAge: Double = 300
 
@@ -83,13 +87,28 @@ struct MultiLineFailureCache {
         return entry.data
     }
 
+    /// fail2ban's `Utils.Cache.set`: a full cache drops its oldest entries first, stopping at the
+    /// first one still valid once there is room. An existing key keeps its place.
     private mutating func store(_ id: String, _ data: FailureData, now: Double) {
-        if entries[id] == nil && entries.count >= Self.maxCount {
-            entries = entries.filter { $0.value.expires > now }
-            if entries.count >= Self.maxCount, let oldest = entries.min(by: { $0.value.expires < $1.value.expires }) {
+        if let existing = entries[id] {
+            entries[id] = (now + Self.maxAge, data, existing.sequence)
+            return
+        }
+        if entries.count >= Self.maxCount {
+            while orderHead < order.count {
+                let oldest = order[orderHead]
+                orderHead += 1
+                guard let entry = entries[oldest.key], entry.sequence == oldest.sequence else { continue }
                 entries[oldest.key] = nil
+                if entry.expires > now && entries.count < Self.maxCount { break }
+            }
+            if orderHead > 1024 && orderHead * 2 > order.count {
+                order.removeFirst(orderHead)
+                orderHead = 0
             }
         }
-        entries[id] = (now + Self.maxAge, data)
+        nextSequence += 1
+        entries[id] = (now + Self.maxAge, data, nextSequence)
+        order.append((id, nextSequence))
     }
 }
