@@ -67,6 +67,8 @@ public final class LineFilter {
         var noDate = false
         lastLineTime = nil
         if let dateMatch = dateDetector?.match(line, now: now) {
+            // fail2ban drops the whole line when its date text raises (unknown zone, …).
+            if dateMatch.dropsLine { return [] }
             let r = dateMatch.range
             if !r.isEmpty {
                 parts.dateRange = r
