@@ -48,6 +48,10 @@ public final class DateDetector {
     @exclusivity(unchecked) private var lastEndAt: UInt32? = nil
     @exclusivity(unchecked) private var firstUnused = 0
     private let unusedTime: Double = 300
+    /// Off only in tests that compare the scanners with PCRE2.
+    var useFastPaths = true
+    /// Lines answered by a scanner (tests check the scanners are exercised).
+    @exclusivity(unchecked) var fastPathHits = 0
 
     /// fail2ban's default templates. `defaultTimeZone` is `logtimezone` (`UTC`, `UTC+0200`,
     /// `CET`, …); a zone fail2ban would reject is ignored here (validate it first with
@@ -167,6 +171,36 @@ public final class DateDetector {
         var best: Found? = nil
         var ignoreBySearch = Int.max
         var map = CharacterMap(line)
+
+        // 0. The previous line's template is a line-anchored default with a scanner, and
+        //    the line has its plain shape: the regex's answer without running it.
+        if lastIndex < count, useFastPaths, let shape = entries[lastIndex].template.fastShape {
+            let scanned: FastDateScanner.Result?
+            switch shape {
+            case .syslog: scanned = FastDateScanner.syslog(line)
+            case .iso: scanned = FastDateScanner.iso(line)
+            }
+            if let r = scanned {
+                fastPathHits &+= 1
+                let entry = entries[lastIndex]
+                entry.template.regexHits += 1
+                entry.hits += 1
+                entry.lastUsed = now
+                entry.distance = 0
+                if firstUnused == lastIndex { firstUnused += 1 }
+                // Plain shapes are ASCII up to the end: characters are bytes.
+                lastStart = 0
+                lastStartBefore = nil
+                lastStartAt = UInt32(line[0])
+                lastEnd = r.end
+                lastEndBefore = UInt32(line[r.end - 1])
+                lastEndAt = r.end < line.count ? LineText.decode(line, at: r.end) : nil
+                let t = DateFields.resolve(year: r.year, month: r.month, day: r.day, hour: r.hour, minute: r.minute,
+                                           second: r.second, zone: r.zone ?? defaultZone, weekday: nil, julian: nil,
+                                           weekOfYear: nil, weekStartsMonday: false, now: now, clock: clock)
+                return DateMatch(range: 0..<r.end, time: t.time, dropsLine: t.dropsLine)
+            }
+        }
 
         // 1. The template of the previous line, first.
         if lastIndex < count {

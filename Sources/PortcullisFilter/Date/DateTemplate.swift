@@ -30,6 +30,8 @@ final class DateTemplate {
     @exclusivity(unchecked) var regexHits = 0
     /// `{NONE}`: the empty date at the line start.
     var isNone = false
+    /// A hand-written scanner equivalent to this template's regex on plain lines.
+    var fastShape: FastDateScanner.Shape? = nil
 
     /// Line-begin or line-end anchored: fail2ban retries it on the whole line and trusts it.
     let isAnchored: Bool
@@ -86,9 +88,15 @@ final class DateTemplate {
         var name = pattern.hasPrefix("{UNB}") ? String(pattern.dropFirst(5)) : pattern
         if name.hasPrefix("{^LN-BEG}") { name.removeFirst(9) }
         if built.lineBeginAdded { name = "{^LN-BEG}" + name }
-        return try DateTemplate(name: name, pattern: pattern, built: built) { (compiled) throws(DatePatternError) in
+        let template = try DateTemplate(name: name, pattern: pattern, built: built) { (compiled) throws(DatePatternError) in
             .pattern(DateFields(compiled))
         }
+        if pattern == "{^LN-BEG}" + DefaultTemplates.patterns[1] {
+            template.fastShape = .syslog
+        } else if pattern == "{^LN-BEG}" + DefaultTemplates.patterns[0] {
+            template.fastShape = .iso
+        }
+        return template
     }
 
     private static let epochRE = #"\d{10,11}\b(?:\.\d{3,6})?"#
