@@ -27,7 +27,7 @@ public final class DateDetector {
         }
     }
 
-    private(set) var entries: [Entry] = []
+    @exclusivity(unchecked) private(set) var entries: [Entry] = []
     private var knownNames: Set<String> = []
     private let defaultZone: Int?
     /// Behind a pointer: passed down the hot path without exclusivity checks.
@@ -49,7 +49,7 @@ public final class DateDetector {
     @exclusivity(unchecked) private var firstUnused = 0
     private let unusedTime: Double = 300
     /// Off only in tests that compare the scanners with PCRE2.
-    var useFastPaths = true
+    @exclusivity(unchecked) var useFastPaths = true
     /// Lines answered by a scanner (tests check the scanners are exercised).
     @exclusivity(unchecked) var fastPathHits = 0
 
