@@ -77,9 +77,10 @@ enum CivilTime {
 ///
 /// - `naiveNow`: the naive local wall clock of the injected `now` (Python's
 ///   `datetime.fromtimestamp(now)`), recomputed only when `now` crosses a second.
-/// - `localEpoch`: `time.mktime()` of a naive local date-time. The epoch of the last seen
-///   minute is kept; within one minute the epoch is that plus the seconds (DST changes on
-///   minute boundaries at most), so a log read in order calls `mktime` once a minute.
+/// - `localEpoch`: `time.mktime()` of a naive local date-time. For the last seen day, local
+///   midnight's epoch is kept and, when the offset is the same at 00:00 and 23:59 (no DST
+///   change that day), the epoch is midnight plus the seconds: `mktime` twice a day. On a
+///   DST-change day, the last minute's epoch is kept instead (changes fall on minutes).
 struct LocalClock {
     private var nowSecond: Int = .min
     private var nowNaive: Int = 0
@@ -89,6 +90,10 @@ struct LocalClock {
 
     private var minuteKey: Int = .min
     private var minuteEpoch: Int = 0
+    private var dayKey: Int = .min
+    private var dayEpoch: Int = 0
+    /// The UTC offset is the same all day long (no DST change): epoch = midnight + seconds.
+    private var dayUniform = false
 
     /// Naive local fields of `now`: seconds (microseconds dropped, see ``isAfterNow``),
     /// year, month and day.
@@ -117,19 +122,35 @@ struct LocalClock {
     /// `time.mktime(datetime(y, mo, d, h, mi, s).timetuple())` (`tm_isdst = -1`), fields valid.
     @inline(__always)
     mutating func localEpoch(_ y: Int, _ mo: Int, _ d: Int, _ h: Int, _ mi: Int, _ s: Int) -> Int {
-        let key = ((((y * 13 + mo) * 32 + d) * 24 + h) * 60) + mi
+        let day = (y * 13 + mo) * 32 + d
+        if day != dayKey {
+            dayKey = day
+            dayEpoch = Self.mktime(y, mo, d, 0, 0)
+            dayUniform = Self.mktime(y, mo, d, 23, 59) - dayEpoch == 86340
+        }
+        if dayUniform { return dayEpoch + h * 3600 + mi * 60 + s }
+        // A DST change that day: ask libc for every minute.
+        let key = (day * 24 + h) * 60 + mi
         if key != minuteKey {
-            var tmv = tm()
-            tmv.tm_year = Int32(y - 1900)
-            tmv.tm_mon = Int32(mo - 1)
-            tmv.tm_mday = Int32(d)
-            tmv.tm_hour = Int32(h)
-            tmv.tm_min = Int32(mi)
-            tmv.tm_sec = 0
-            tmv.tm_isdst = -1
-            minuteEpoch = Int(mktime(&tmv))
+            minuteEpoch = Self.mktime(y, mo, d, h, mi)
             minuteKey = key
         }
         return minuteEpoch + s
+    }
+
+    private static func mktime(_ y: Int, _ mo: Int, _ d: Int, _ h: Int, _ mi: Int) -> Int {
+        var tmv = tm()
+        tmv.tm_year = Int32(y - 1900)
+        tmv.tm_mon = Int32(mo - 1)
+        tmv.tm_mday = Int32(d)
+        tmv.tm_hour = Int32(h)
+        tmv.tm_min = Int32(mi)
+        tmv.tm_sec = 0
+        tmv.tm_isdst = -1
+        #if canImport(Glibc)
+        return Int(Glibc.mktime(&tmv))
+        #else
+        return Int(Darwin.mktime(&tmv))
+        #endif
     }
 }

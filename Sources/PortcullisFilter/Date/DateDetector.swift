@@ -18,31 +18,40 @@ public final class DateDetector {
     /// A template with this detector's statistics (fail2ban's `DateDetectorTemplate`).
     final class Entry {
         let template: DateTemplate
-        var hits = 0
-        var lastUsed: Double = 0
-        var distance = 0x7fffffff
+        @exclusivity(unchecked) var hits = 0
+        @exclusivity(unchecked) var lastUsed: Double = 0
+        @exclusivity(unchecked) var distance = 0x7fffffff
         init(_ template: DateTemplate) { self.template = template }
         @inline(__always) var weight: Double {
             Double(hits) * template.weight / Double(max(1, distance))
         }
     }
 
-    private(set) var entries: [Entry] = []
+    @exclusivity(unchecked) private(set) var entries: [Entry] = []
     private var knownNames: Set<String> = []
     private let defaultZone: Int?
-    private var clock = LocalClock()
+    /// Behind a pointer: passed down the hot path without exclusivity checks.
+    private let clock: UnsafeMutablePointer<LocalClock> = {
+        let p = UnsafeMutablePointer<LocalClock>.allocate(capacity: 1)
+        p.initialize(to: LocalClock())
+        return p
+    }()
 
     // Last winning template and where its match was, in characters, with the characters
     // around it (nil = no character there).
-    private var lastIndex = Int.max
-    private var lastStart = 1
-    private var lastStartBefore: UInt32? = nil
-    private var lastStartAt: UInt32? = nil
-    private var lastEnd = 0x7fffffff
-    private var lastEndBefore: UInt32? = nil
-    private var lastEndAt: UInt32? = nil
-    private var firstUnused = 0
+    @exclusivity(unchecked) private var lastIndex = Int.max
+    @exclusivity(unchecked) private var lastStart = 1
+    @exclusivity(unchecked) private var lastStartBefore: UInt32? = nil
+    @exclusivity(unchecked) private var lastStartAt: UInt32? = nil
+    @exclusivity(unchecked) private var lastEnd = 0x7fffffff
+    @exclusivity(unchecked) private var lastEndBefore: UInt32? = nil
+    @exclusivity(unchecked) private var lastEndAt: UInt32? = nil
+    @exclusivity(unchecked) private var firstUnused = 0
     private let unusedTime: Double = 300
+    /// Off only in tests that compare the scanners with PCRE2.
+    @exclusivity(unchecked) var useFastPaths = true
+    /// Lines answered by a scanner (tests check the scanners are exercised).
+    @exclusivity(unchecked) var fastPathHits = 0
 
     /// fail2ban's default templates. `defaultTimeZone` is `logtimezone` (`UTC`, `UTC+0200`,
     /// `CET`, …); a zone fail2ban would reject is ignored here (validate it first with
@@ -66,6 +75,11 @@ public final class DateDetector {
             .map { TemplateRegex.pythonStrip(String($0)) }
             .filter { !$0.isEmpty }
         for line in lines { try append(line) }
+    }
+
+    deinit {
+        clock.deinitialize(count: 1)
+        clock.deallocate()
     }
 
     /// fail2ban's `validateTimeZone`: minutes east of UTC, or the error fail2ban reports.
@@ -145,10 +159,9 @@ public final class DateDetector {
 
     /// Character positions of the last match (group 0).
     @inline(__always)
-    private func positions(_ template: DateTemplate, _ line: UnsafeBufferPointer<UInt8>) -> (start: Int, end: Int) {
+    private func positions(_ template: DateTemplate, _ map: inout CharacterMap) -> (start: Int, end: Int) {
         let r = template.regex.matchRange
-        let start = LineText.characterCount(line, upTo: r.lowerBound)
-        return (start, start + LineText.characterCount(line, from: r.lowerBound, upTo: r.upperBound))
+        return (map.characterCount(upTo: r.lowerBound), map.characterCount(upTo: r.upperBound))
     }
 
     /// The date in `line` (raw UTF-8, valid), or nil when no template matches.
@@ -157,6 +170,37 @@ public final class DateDetector {
         var winner: Found? = nil
         var best: Found? = nil
         var ignoreBySearch = Int.max
+        var map = CharacterMap(line)
+
+        // 0. The previous line's template is a line-anchored default with a scanner, and
+        //    the line has its plain shape: the regex's answer without running it.
+        if lastIndex < count, useFastPaths, let shape = entries[lastIndex].template.fastShape {
+            let scanned: FastDateScanner.Result?
+            switch shape {
+            case .syslog: scanned = FastDateScanner.syslog(line)
+            case .iso: scanned = FastDateScanner.iso(line)
+            }
+            if let r = scanned {
+                fastPathHits &+= 1
+                let entry = entries[lastIndex]
+                entry.template.regexHits += 1
+                entry.hits += 1
+                entry.lastUsed = now
+                entry.distance = 0
+                if firstUnused == lastIndex { firstUnused += 1 }
+                // Plain shapes are ASCII up to the end: characters are bytes.
+                lastStart = 0
+                lastStartBefore = nil
+                lastStartAt = UInt32(line[0])
+                lastEnd = r.end
+                lastEndBefore = UInt32(line[r.end - 1])
+                lastEndAt = r.end < line.count ? LineText.decode(line, at: r.end) : nil
+                let t = DateFields.resolve(year: r.year, month: r.month, day: r.day, hour: r.hour, minute: r.minute,
+                                           second: r.second, zone: r.zone ?? defaultZone, weekday: nil, julian: nil,
+                                           weekOfYear: nil, weekStartsMonday: false, now: now, clock: clock)
+                return DateMatch(range: 0..<r.end, time: t.time, dropsLine: t.dropsLine)
+            }
+        }
 
         // 1. The template of the previous line, first.
         if lastIndex < count {
@@ -167,12 +211,12 @@ public final class DateDetector {
                 window = (0, line.count)
                 ignoreBySearch = i
             } else {
-                let startByte = LineText.byteOffset(line, ofCharacter: lastStart)
-                let endByte = LineText.byteOffset(line, ofCharacter: lastEnd)
-                let before = LineText.character(line, atCharacter: lastStart - 1)
-                let at = LineText.character(line, atCharacter: lastStart)
-                let endAt = LineText.character(line, atCharacter: lastEnd)
-                let endBefore = LineText.character(line, atCharacter: lastEnd - 1)
+                let startByte = map.byteOffset(ofCharacter: lastStart)
+                let endByte = map.byteOffset(ofCharacter: lastEnd)
+                let before = map.character(at: lastStart - 1)
+                let at = map.character(at: lastStart)
+                let endAt = map.character(at: lastEnd)
+                let endBefore = map.character(at: lastEnd - 1)
                 let startOK = before == lastStartBefore || (at == lastStartAt && !LineText.isAlnum(lastStartAt))
                 let endOK = endAt == lastEndAt || (endBefore == lastEndBefore && !LineText.isAlnum(lastEndBefore))
                 if startOK && endOK {
@@ -183,7 +227,7 @@ public final class DateDetector {
                 }
             }
             if let (from, end) = window, search(template, line, from: from, end: end) {
-                let p = positions(template, line)
+                let p = positions(template, &map)
                 let found = Found(index: i, searchFrom: from, searchEnd: end, startChar: p.start, endChar: p.end)
                 if count == 1 || template.isAnchored || (p.start == lastStart && p.end == lastEnd) {
                     winner = found
@@ -201,7 +245,7 @@ public final class DateDetector {
                 let entry = entries[i]
                 let template = entry.template
                 if search(template, line, from: 0, end: line.count) {
-                    let p = positions(template, line)
+                    let p = positions(template, &map)
                     let found = Found(index: i, searchFrom: 0, searchEnd: line.count, startChar: p.start, endChar: p.end)
                     if i + 1 >= count || template.isAnchored { winner = found; break }
                     if p.start == 0 && entry.hits > 0 && entries[i + 1].template.regexHits == 0 { winner = found; break }
@@ -233,14 +277,14 @@ public final class DateDetector {
         entry.distance = win.startChar
         if firstUnused == win.index { firstUnused += 1 }
         lastStart = win.startChar
-        lastStartBefore = win.startChar > 0 ? LineText.character(line, atCharacter: win.startChar - 1) : nil
-        lastStartAt = LineText.character(line, atCharacter: win.startChar)
+        lastStartBefore = win.startChar > 0 ? map.character(at: win.startChar - 1) : nil
+        lastStartAt = map.character(at: win.startChar)
         lastEnd = win.endChar
         // Python's line[endpos-1] wraps to the last character when endpos is 0.
         lastEndBefore = win.endChar > 0
-            ? LineText.character(line, atCharacter: win.endChar - 1)
+            ? map.character(at: win.endChar - 1)
             : LineText.lastCharacter(line)
-        lastEndAt = LineText.character(line, atCharacter: win.endChar)
+        lastEndAt = map.character(at: win.endChar)
         var index = win.index
         if index != 0 && index != lastIndex { index = reorder(index) }
         lastIndex = index
@@ -248,7 +292,7 @@ public final class DateDetector {
         // 4. The date.
         let range = template.regex.range(ofGroup: 1) ?? (template.regex.matchRange.lowerBound..<template.regex.matchRange.lowerBound)
         if range.isEmpty { return DateMatch(range: range, time: nil) }
-        let converted = template.convert(line, now: now, clock: &clock, defaultZone: defaultZone)
+        let converted = template.convert(line, now: now, clock: clock, defaultZone: defaultZone)
         return DateMatch(range: range, time: converted.time, dropsLine: converted.dropsLine)
     }
 

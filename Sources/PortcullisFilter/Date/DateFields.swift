@@ -70,7 +70,7 @@ struct DateFields {
     private static let dropped: (time: Double?, dropsLine: Bool) = (nil, true)
 
     @inline(__always)
-    func epoch(_ line: UnsafeBufferPointer<UInt8>, regex: CompiledRegex, now: Double, clock: inout LocalClock, defaultZone: Int?) -> (time: Double?, dropsLine: Bool) {
+    func epoch(_ line: UnsafeBufferPointer<UInt8>, regex: CompiledRegex, now: Double, clock: UnsafeMutablePointer<LocalClock>, defaultZone: Int?) -> (time: Double?, dropsLine: Bool) {
         var year: Int? = nil, month: Int? = nil, day: Int? = nil, zone: Int? = nil
         var weekday: Int? = nil, julian: Int? = nil, weekOfYear: Int? = nil, weekStartsMonday = false
         var hour = 0, minute = 0, second = 0
@@ -142,6 +142,8 @@ struct DateFields {
                     || (n == 3 && ((line[b] == 85 && line[b + 1] == 84 && line[b + 2] == 67)      // UTC
                                 || (line[b] == 71 && line[b + 1] == 77 && line[b + 2] == 84))) { // GMT
                     zone = 0
+                } else if let m = ZoneOffset.numericOffset(line, r) {
+                    zone = m
                 } else {
                     switch ZoneOffset.parse(UnsafeBufferPointer(rebasing: line[r])) {
                     case .minutes(let m): zone = m
@@ -153,18 +155,18 @@ struct DateFields {
         }
         return Self.resolve(year: year, month: month, day: day, hour: hour, minute: minute, second: second,
                             zone: zone ?? defaultZone, weekday: weekday, julian: julian,
-                            weekOfYear: weekOfYear, weekStartsMonday: weekStartsMonday, now: now, clock: &clock)
+                            weekOfYear: weekOfYear, weekStartsMonday: weekStartsMonday, now: now, clock: clock)
     }
 
     /// The calendar half of fail2ban's strptime, once the fields are read.
     @inline(__always)
     static func resolve(year: Int?, month: Int?, day: Int?, hour: Int, minute: Int, second: Int, zone: Int?,
                         weekday: Int?, julian: Int?, weekOfYear: Int?, weekStartsMonday: Bool,
-                        now: Double, clock: inout LocalClock) -> (time: Double?, dropsLine: Bool) {
+                        now: Double, clock: UnsafeMutablePointer<LocalClock>) -> (time: Double?, dropsLine: Bool) {
         var year = year, month = month, day = day, julian = julian
         var assumeYear = false
         if year == nil {
-            year = clock.now(now).year
+            year = clock.pointee.now(now).year
             assumeYear = true
         }
         if month == nil || day == nil {
@@ -181,7 +183,7 @@ struct DateFields {
         }
         var assumeToday = false
         if month == nil && day == nil {
-            let n = clock.now(now)
+            let n = clock.pointee.now(now)
             month = n.month; day = n.day
             assumeToday = true
         }
@@ -191,12 +193,12 @@ struct DateFields {
 
         // Common case: complete date, local zone.
         if zone == nil && !assumeYear && !assumeToday {
-            return (Double(clock.localEpoch(y, mo, d, hour, minute, second)), false)
+            return (Double(clock.pointee.localEpoch(y, mo, d, hour, minute, second)), false)
         }
         var naive = CivilTime.naiveSeconds(y, mo, d, hour, minute, second)
         if let zone { naive -= zone * 60 }
-        if assumeToday && naive > clock.now(now).naive { naive -= 86400 }
-        if assumeYear && naive > clock.now(now).naive + 86400 {
+        if assumeToday && naive > clock.pointee.now(now).naive { naive -= 86400 }
+        if assumeYear && naive > clock.pointee.now(now).naive + 86400 {
             // date_result.replace(year=year-1, month=month, day=day): time of day kept.
             let timeOfDay = ((naive % 86400) + 86400) % 86400
             guard d <= CivilTime.daysInMonth(y - 1, mo), y - 1 >= 1 else { return invalid }
@@ -206,7 +208,7 @@ struct DateFields {
         let days = naive >= 0 ? naive / 86400 : (naive - 86399) / 86400
         let tod = naive - days * 86400
         let c = CivilTime.civilFromDays(days)
-        return (Double(clock.localEpoch(c.year, c.month, c.day, tod / 3600, (tod / 60) % 60, tod % 60)), false)
+        return (Double(clock.pointee.localEpoch(c.year, c.month, c.day, tod / 3600, (tod / 60) % 60, tod % 60)), false)
     }
 
     /// Python's `_calc_julian_from_U_or_W`.

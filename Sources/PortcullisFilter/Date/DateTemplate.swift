@@ -27,17 +27,21 @@ final class DateTemplate {
     var weight: Double = 1.0
     let kind: Kind
     /// fail2ban's `DateTemplate.hits`: successful searches of this regex, any outcome.
-    var regexHits = 0
+    @exclusivity(unchecked) var regexHits = 0
     /// `{NONE}`: the empty date at the line start.
     var isNone = false
+    /// A hand-written scanner equivalent to this template's regex on plain lines.
+    var fastShape: FastDateScanner.Shape? = nil
 
-    var isAnchored: Bool { !flags.isDisjoint(with: [.lineBegin, .lineEnd]) }
+    /// Line-begin or line-end anchored: fail2ban retries it on the whole line and trusts it.
+    let isAnchored: Bool
 
     init(name: String, pattern: String?, built: TemplateRegex, kind: (CompiledRegex) throws(DatePatternError) -> Kind) throws(DatePatternError) {
         self.name = name
         self.pattern = pattern
         self.pythonRegex = built.regex
         self.flags = built.flags
+        self.isAnchored = built.flags.contains(.lineBegin) || built.flags.contains(.lineEnd)
         let compiled: CompiledRegex
         do {
             compiled = try CompiledRegex(pcre2: TemplateRegex.toPCRE2(built.regex))
@@ -84,9 +88,15 @@ final class DateTemplate {
         var name = pattern.hasPrefix("{UNB}") ? String(pattern.dropFirst(5)) : pattern
         if name.hasPrefix("{^LN-BEG}") { name.removeFirst(9) }
         if built.lineBeginAdded { name = "{^LN-BEG}" + name }
-        return try DateTemplate(name: name, pattern: pattern, built: built) { (compiled) throws(DatePatternError) in
+        let template = try DateTemplate(name: name, pattern: pattern, built: built) { (compiled) throws(DatePatternError) in
             .pattern(DateFields(compiled))
         }
+        if pattern == "{^LN-BEG}" + DefaultTemplates.patterns[1] {
+            template.fastShape = .syslog
+        } else if pattern == "{^LN-BEG}" + DefaultTemplates.patterns[0] {
+            template.fastShape = .iso
+        }
+        return template
     }
 
     private static let epochRE = #"\d{10,11}\b(?:\.\d{3,6})?"#
@@ -124,10 +134,10 @@ final class DateTemplate {
 
     /// Epoch of the date matched by the last successful `regex.search(line)`.
     @inline(__always)
-    func convert(_ line: UnsafeBufferPointer<UInt8>, now: Double, clock: inout LocalClock, defaultZone: Int?) -> (time: Double?, dropsLine: Bool) {
+    func convert(_ line: UnsafeBufferPointer<UInt8>, now: Double, clock: UnsafeMutablePointer<LocalClock>, defaultZone: Int?) -> (time: Double?, dropsLine: Bool) {
         switch kind {
         case .pattern(let fields):
-            return fields.epoch(line, regex: regex, now: now, clock: &clock, defaultZone: defaultZone)
+            return fields.epoch(line, regex: regex, now: now, clock: clock, defaultZone: defaultZone)
         case .epoch(let long, let group):
             guard let r = regex.range(ofGroup: group), let v = PythonNumbers.float(line, r) else { return (nil, false) }
             guard long else { return (v, false) }

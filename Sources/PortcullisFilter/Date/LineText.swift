@@ -72,3 +72,59 @@ enum LineText {
         }
     }
 }
+
+/// Character positions of one line with an ASCII fast path: while the bytes up to a
+/// position are ASCII (nearly always, for the prefix before a date), characters are bytes
+/// and nothing is counted.
+struct CharacterMap {
+    let line: UnsafeBufferPointer<UInt8>
+    /// Bytes [0, asciiEnd) are known to be ASCII.
+    private var asciiEnd = 0
+    private var stopped = false
+
+    init(_ line: UnsafeBufferPointer<UInt8>) { self.line = line }
+
+    /// Whether bytes [0, min(n, count)) are all ASCII.
+    @inline(__always)
+    mutating func isASCII(upTo n: Int) -> Bool {
+        let target = min(n, line.count)
+        if asciiEnd >= target { return true }
+        if stopped { return false }
+        return extend(to: target)
+    }
+
+    private mutating func extend(to target: Int) -> Bool {
+        guard let base = line.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        let count = line.count
+        while asciiEnd < target {
+            if asciiEnd + 8 <= count {
+                let word = raw.loadUnaligned(fromByteOffset: asciiEnd, as: UInt64.self)
+                if word & 0x8080_8080_8080_8080 == 0 { asciiEnd += 8; continue }
+            }
+            if base[asciiEnd] >= 0x80 { stopped = true; return false }
+            asciiEnd += 1
+        }
+        return true
+    }
+
+    @inline(__always)
+    mutating func byteOffset(ofCharacter index: Int) -> Int {
+        if index <= 0 { return 0 }
+        if isASCII(upTo: index) { return min(index, line.count) }
+        return LineText.byteOffset(line, ofCharacter: index)
+    }
+
+    @inline(__always)
+    mutating func character(at index: Int) -> UInt32? {
+        if index < 0 { return nil }
+        if isASCII(upTo: index + 1) { return index < line.count ? UInt32(line[index]) : nil }
+        return LineText.character(line, atCharacter: index)
+    }
+
+    @inline(__always)
+    mutating func characterCount(upTo byte: Int) -> Int {
+        if isASCII(upTo: byte) { return byte }
+        return LineText.characterCount(line, upTo: byte)
+    }
+}

@@ -74,6 +74,18 @@ enum TimeDirectives {
     }()
 
     static func yearPrefixPattern(currentYear year: Int) -> String {
+        alternation(yearPrefixes(currentYear: year).sorted())
+    }
+
+    /// The three-digit year prefixes `%ExY` accepts this run (as numbers, e.g. 200…202).
+    static let yearPrefixValues: Set<Int> = {
+        var t = time_t(time(nil))
+        var tmv = tm()
+        localtime_r(&t, &tmv)
+        return Set(yearPrefixes(currentYear: Int(tmv.tm_year) + 1900).compactMap { Int($0) })
+    }()
+
+    static func yearPrefixes(currentYear year: Int) -> Set<String> {
         func prefix(_ y: Int) -> String { String(String(y).prefix(3)) }
         var prefixes: Set<String> = [prefix(year - 1), prefix(year + 3)]
         let base = 2001
@@ -82,7 +94,7 @@ enum TimeDirectives {
             prefixes.insert(prefix(base + i))
             i += 3
         }
-        return alternation(prefixes.sorted())
+        return prefixes
     }
 
     /// Compact alternation of sorted, distinct strings by common prefix ("200","201" → `20[01]`).

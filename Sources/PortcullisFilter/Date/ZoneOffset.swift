@@ -40,6 +40,31 @@ enum ZoneOffset {
         return .invalid
     }
 
+    /// Allocation-free path for the common `+hh`, `+hhmm`, `+hh:mm` (no abbreviation).
+    @inline(__always)
+    static func numericOffset(_ line: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Int? {
+        let n = r.count
+        guard n == 3 || n == 5 || n == 6 else { return nil }
+        let b = r.lowerBound
+        let sign = line[b]
+        guard sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") else { return nil }
+        @inline(__always) func digit(_ i: Int) -> Int? {
+            let d = line[i] &- 48; return d <= 9 ? Int(d) : nil
+        }
+        guard let h1 = digit(b + 1), h1 <= 1, let h2 = digit(b + 2) else { return nil }
+        var minutes = (h1 * 10 + h2) * 60
+        if n > 3 {
+            var j = b + 3
+            if n == 6 {
+                guard line[j] == UInt8(ascii: ":") else { return nil }
+                j += 1
+            }
+            guard let m1 = digit(j), let m2 = digit(j + 1) else { return nil }
+            minutes += m1 * 10 + m2
+        }
+        return sign == UInt8(ascii: "-") ? -minutes : minutes
+    }
+
     /// The offset part `([+-][01]\d(:?\d\d)?)?` followed by the end; nil when it does not fit.
     private static func parseOffset(_ b: [UInt8], from start: Int) -> Int? {
         let n = b.count - start
