@@ -231,24 +231,7 @@ public enum JailReader {
     }
 
     static func pythonJSON(_ options: OrderedOptions) -> String {
-        "{" + options.map { "\(jsonString($0.0)): \(jsonString($0.1))" }.joined(separator: ", ") + "}"
-    }
-
-    private static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value > 0x7e { out += String(format: "\\u%04x", scalar.value) }
-                else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
+        "{" + options.map { "\(JSONText.quoted($0.0, asciiOnly: true)): \(JSONText.quoted($0.1, asciiOnly: true))" }.joined(separator: ", ") + "}"
     }
 }
 

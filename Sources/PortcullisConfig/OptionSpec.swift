@@ -23,12 +23,12 @@ public struct OptionSpec: Sendable, Equatable, CustomStringConvertible {
         public let description: String
     }
 
-    nonisolated(unsafe) private static let optionRE = try! NSRegularExpression(
+    private static let optionRE = try! NSRegularExpression(
         pattern: #"^([^\[]+)(?:\[(.*)\])?\s*$"#, options: [.dotMatchesLineSeparators])
-    nonisolated(unsafe) private static let extractRE = try! NSRegularExpression(
+    private static let extractRE = try! NSRegularExpression(
         pattern: #"\s*([\w\-_\.]+)=(?:"([^"]*)"|'([^']*)'|([^,\]]*))(?:,|\]\s*\[|$|(?<wrngA>.+))|,?\s*$|(?<wrngB>.+)"#,
         options: [.dotMatchesLineSeparators])
-    nonisolated(unsafe) private static let splitRE = try! NSRegularExpression(
+    private static let splitRE = try! NSRegularExpression(
         pattern: #"(?:[^\[\s]+(?:\s*\[\s*(?:[\w\-_\.]+=(?:"[^"]*"|'[^']*'|[^,\]]*)\s*(?:,|\]\s*\[)?\s*)*\])?\s*|\S+)(?=\n\s*|\s+|$)"#,
         options: [.dotMatchesLineSeparators])
 

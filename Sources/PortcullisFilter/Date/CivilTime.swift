@@ -10,7 +10,7 @@ import Darwin
 /// fail2ban's strptime builds a naive `datetime`, shifts it by the zone offset, compares it
 /// with the naive local "now" and only then asks libc for the epoch. Doing the same
 /// arithmetic on integers keeps that exact while costing no allocation and no libc call.
-enum CivilTime {
+public enum CivilTime {
     /// Days since 1970-01-01 of a (valid) civil date.
     @inline(__always)
     static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
@@ -25,7 +25,7 @@ enum CivilTime {
 
     /// Civil date of a day count since 1970-01-01.
     @inline(__always)
-    static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
+    public static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719468
         let era = (z >= 0 ? z : z - 146096) / 146097
         let doe = z - era * 146097

@@ -47,11 +47,9 @@ struct MultiLineFailureCache {
             if flags & 4 == 0 && !groups.pending { groups.matches = [] }
             groups.fields.update(with: fail.fields, skippingNil: true)
             fail = groups
-            if flags & 2 != 0 { entries[id] = nil } else { store(id, fail, now: now) }
         } else if flags & 2 == 0 {
             users = Self.addUser(&fail, fail.fields["user"])
             fail.lastDate = lastDate
-            store(id, fail, now: now)
         }
         if fail.pending || (users?.count ?? 0) > 1 {
             fail.pending = false
@@ -68,8 +66,9 @@ struct MultiLineFailureCache {
         } else if flags & 3 == 1 {
             fail.nofailMatches += matchedLines
         }
-        // The cached entry shares state with what we return (fail2ban keeps one dict).
-        if flags & 2 == 0, entries[id] != nil { store(id, fail, now: now) }
+        // The cache keeps the merged failure (fail2ban's cache holds the same dict), unless
+        // this line ended the connection.
+        if flags & 2 == 0 { store(id, fail, now: now) } else { entries[id] = nil }
         return fail
     }
 

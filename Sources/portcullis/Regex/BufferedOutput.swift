@@ -1,3 +1,4 @@
+import PortcullisConfig
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -36,28 +37,9 @@ func writeStandardError(_ text: String) {
     err.flush()
 }
 
-/// The two JSON encodings the command line needs, without Foundation.
+/// The two JSON encodings `regex --json` needs per line, without Foundation.
 enum JSON {
-    static func string(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func string(_ s: String) -> String { JSONText.quoted(s) }
 
     static func number(_ d: Double) -> String {
         if d.isFinite && d == d.rounded() && abs(d) < 1e15 { return String(Int64(d)) + ".0" }

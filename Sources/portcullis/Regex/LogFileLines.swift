@@ -18,7 +18,7 @@ struct LogFileLines {
     @discardableResult
     func forEach(_ body: (Int, UnsafeBufferPointer<UInt8>) -> Void) throws -> Int {
         let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw OpenError(path: path, reason: String(decoding: Array(UnsafeBufferPointer(start: strerror(errno), count: strlen(strerror(errno)))).map { UInt8(bitPattern: $0) }, as: UTF8.self)) }
+        guard fd >= 0 else { throw OpenError(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: chunkSize)
         var carry: [UInt8] = []
@@ -40,8 +40,8 @@ struct LogFileLines {
                 var start = 0
                 let end = n
                 while start < end {
-                    guard let nl = UnsafeBufferPointer(rebasing: chunk[start..<end]).firstIndex(of: 0x0A) else { break }
-                    let lineEnd = start + nl
+                    guard let nl = memchr(chunk.baseAddress! + start, 0x0A, end - start) else { break }
+                    let lineEnd = chunk.baseAddress!.distance(to: nl.assumingMemoryBound(to: UInt8.self))
                     if carry.isEmpty {
                         emit(UnsafeBufferPointer(rebasing: chunk[start..<lineEnd]))
                     } else {
