@@ -1,7 +1,7 @@
 # Portcullis — the two set-up commands are `make run` and `make test`.
 SWIFT       ?= swift
 BUILD_FLAGS ?=
-DEB_PACKAGES := libpcre2-dev pkg-config
+DEB_PACKAGES := libpcre2-dev pkg-config libsqlite3-dev libsystemd-dev systemd-journal-remote nftables iptables ipset iproute2 procps
 
 # `make run`: a generated auth log through the bundled sshd filter.
 STATE      ?= state

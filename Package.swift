@@ -9,10 +9,14 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // System library shim: Debian's libpcre2-dev (10.42).
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
+
+        // System library shim: Debian's libsystemd-dev (sd-journal).
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
 
         // fail2ban's INI dialect, interpolation and typed jail/filter/action definitions. Pure.
         .target(name: "PortcullisConfig"),
@@ -20,9 +24,30 @@ let package = Package(
         // Regex translation and PCRE2 compilation, tags, date detection, line -> failure. Pure.
         .target(name: "PortcullisFilter", dependencies: ["CPCRE2", "PortcullisConfig"]),
 
+        // Failure counting, ban decisions, ban-time increments, ignore lists. Pure; clock injected.
+        .target(name: "PortcullisJail", dependencies: ["PortcullisFilter", "PortcullisConfig"]),
+
+        // Log sources: inotify/polling file tail with rotation, the systemd journal.
+        .target(name: "PortcullisLogs", dependencies: ["CSystemd"]),
+
+        // Command actions (tags, escaping, subprocesses with timeouts) and firewall backends.
+        .target(name: "PortcullisActions", dependencies: ["PortcullisConfig"]),
+
+        // The ban store: bans, ban history and log positions in SQLite.
+        .target(name: "PortcullisStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+
+        // The control protocol: framing, values, the socket client and fail2ban-client's output shapes.
+        .target(name: "PortcullisClient"),
+
+        // The daemon: wires log sources, filters, jails, the store and actions; the control socket.
+        .target(name: "PortcullisServer", dependencies: [
+            "PortcullisConfig", "PortcullisFilter", "PortcullisJail", "PortcullisLogs",
+            "PortcullisActions", "PortcullisStore", "PortcullisClient",
+        ]),
+
         // The executable: argument parsing and dispatch (also by argv[0]).
         .executableTarget(name: "portcullis", dependencies: [
-            "PortcullisConfig", "PortcullisFilter",
+            "PortcullisConfig", "PortcullisFilter", "PortcullisServer", "PortcullisClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -32,5 +57,11 @@ let package = Package(
         .testTarget(name: "PortcullisConfigTests", dependencies: ["PortcullisConfig", "PortcullisTestSupport"]),
         .testTarget(name: "PortcullisFilterTests", dependencies: ["PortcullisFilter", "PortcullisConfig", "PortcullisTestSupport"]),
         .testTarget(name: "ConformanceTests", dependencies: ["PortcullisFilter", "PortcullisConfig", "PortcullisTestSupport"]),
+        .testTarget(name: "PortcullisJailTests", dependencies: ["PortcullisJail", "PortcullisFilter", "PortcullisConfig", "PortcullisTestSupport"]),
+        .testTarget(name: "PortcullisLogsTests", dependencies: ["PortcullisLogs", "PortcullisTestSupport"]),
+        .testTarget(name: "PortcullisActionsTests", dependencies: ["PortcullisActions", "PortcullisConfig", "PortcullisTestSupport"]),
+        .testTarget(name: "PortcullisStoreTests", dependencies: ["PortcullisStore", "PortcullisTestSupport"]),
+        .testTarget(name: "PortcullisClientTests", dependencies: ["PortcullisClient", "PortcullisTestSupport"]),
+        .testTarget(name: "PortcullisServerTests", dependencies: ["PortcullisServer", "PortcullisClient", "PortcullisConfig", "PortcullisTestSupport"]),
     ]
 )

@@ -1,0 +1,2 @@
+// Replaced by the PortcullisActions tests as the target is built.
+import Testing

@@ -1,0 +1,2 @@
+// Replaced by the PortcullisClient tests as the target is built.
+import Testing

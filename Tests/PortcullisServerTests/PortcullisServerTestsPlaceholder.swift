@@ -1,0 +1,2 @@
+// Replaced by the PortcullisServer tests as the target is built.
+import Testing
