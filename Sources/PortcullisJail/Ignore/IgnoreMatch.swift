@@ -1,0 +1,29 @@
+/// Why an id is ignored, for the daemon's log line (fail2ban: "[sshd] Ignore 192.0.2.1 by ip").
+public struct IgnoreMatch: Sendable, Equatable {
+    public enum Source: Sendable, Equatable {
+        /// `ignoreself`: one of the host's own addresses.
+        case ownAddress
+        /// An address or network entry.
+        case address
+        /// A host name entry whose addresses include the id.
+        case hostName
+    }
+
+    public var source: Source
+    /// The entry that matched, as printed by `get <jail> ignoreip`; "self" for `ignoreself`.
+    public var entry: String
+
+    public init(source: Source, entry: String) {
+        self.source = source
+        self.entry = entry
+    }
+
+    /// fail2ban's wording of the source: "ignoreself rule", "ip" or "dns".
+    public var logSource: String {
+        switch source {
+        case .ownAddress: return "ignoreself rule"
+        case .address: return "ip"
+        case .hostName: return "dns"
+        }
+    }
+}
