@@ -85,6 +85,7 @@ import PortcullisTestSupport
         bantime.maxtime = 1w
         ignoreip = 127.0.0.1/8 ::1, 10.0.0.0/255.255.0.0 gateway.example
         ignoreself = false
+        ignorecache = key="<ip>", max-time=1m
 
         [badtime]
         enabled = true
@@ -107,19 +108,21 @@ import PortcullisTestSupport
         let ignore = try IgnoreList(definition: sshd)
         #expect(!ignore.ignoreSelf)
         #expect(ignore.entries == ["127.0.0.0/8", "10.0.0.0/16", "gateway.example", "::1"])
+        #expect(try IgnoreCache.Settings(definition: sshd) == IgnoreCache.Settings(key: "<ip>", maxCount: 100, maxTime: 60))
 
         let badTime = try #require(try reader.jail(named: "badtime"))
+        #expect(try IgnoreCache.Settings(definition: badTime) == nil)
         #expect(throws: JailSettingsError.self) { try JailSettings(definition: badTime) }
         do { _ = try JailSettings(definition: badTime) } catch {
             #expect(error.jail == "badtime" && error.option == "bantime")
-            #expect(error.location?.file.hasSuffix("jail.conf") == true && error.location?.line == 17)
+            #expect(error.location?.file.hasSuffix("jail.conf") == true && error.location?.line == 18)
         }
         let badFormula = try #require(try reader.jail(named: "badformula"))
         do {
             _ = try JailSettings(definition: badFormula)
             Issue.record("accepted an unknown name")
         } catch {
-            #expect(error.option == "bantime.formula" && error.jail == "badformula" && error.location?.line == 22)
+            #expect(error.option == "bantime.formula" && error.jail == "badformula" && error.location?.line == 23)
             #expect(error.reason.contains("unknown name 'foo'"))
         }
         let badIgnore = try #require(try reader.jail(named: "badignore"))
@@ -127,7 +130,7 @@ import PortcullisTestSupport
             _ = try IgnoreList(definition: badIgnore)
             Issue.record("accepted /33")
         } catch {
-            #expect(error.option == "ignoreip" && error.value == "10.0.0.0/33" && error.jail == "badignore" && error.location?.line == 26)
+            #expect(error.option == "ignoreip" && error.value == "10.0.0.0/33" && error.jail == "badignore" && error.location?.line == 27)
         }
     }
 }

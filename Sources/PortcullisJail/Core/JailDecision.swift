@@ -3,7 +3,9 @@
 public enum JailDecision: Sendable, Equatable {
     /// Counted; `failures` is the id's retry count now (below `maxretry`).
     case counted(failures: Int)
-    /// A new ban: store it, then run the ban actions (unless `restored`, see `BanTicket`).
+    /// A new ban: store it, then run the ban actions. When `restored` is set it is a ban already
+    /// in the store, re-read from the log (its failures are not newer than the recorded ban):
+    /// fail2ban does not store it again.
     case ban(BanTicket)
     /// The id reached `maxretry` again (or was banned by hand) while banned; nothing changes.
     case alreadyBanned(BanTicket)

@@ -71,7 +71,7 @@ enum FormulaLexer {
         if chars[i] == "0", i + 1 < chars.count, let radix = ["x": 16, "X": 16, "o": 8, "O": 8, "b": 2, "B": 2][chars[i + 1]] {
             var j = i + 2
             while j < chars.count, chars[j].isHexDigit || chars[j] == "_" { j += 1 }
-            let digits = String(chars[(i + 2)..<j]).replacingOccurrences(of: "_", with: "")
+            let digits = String(chars[(i + 2)..<j].filter { $0 != "_" })
             guard let value = Int(digits, radix: radix) else {
                 throw FormulaError("invalid number '\(String(chars[start..<j]))'", column: start + 1)
             }
@@ -93,7 +93,7 @@ enum FormulaLexer {
                 while i < chars.count, isDigit(chars[i]) { i += 1 }
             }
         }
-        let text = String(chars[start..<i]).replacingOccurrences(of: "_", with: "")
+        let text = String(chars[start..<i].filter { $0 != "_" })
         if i < chars.count, chars[i] == "_" || (chars[i].isASCII && chars[i].isLetter) {
             throw FormulaError("invalid number '\(String(chars[start...i]))'", column: start + 1)
         }
@@ -108,8 +108,3 @@ enum FormulaLexer {
     }
 }
 
-private extension String {
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
-    }
-}

@@ -40,6 +40,16 @@ public struct IgnoreCache: Sendable {
             }
             self.init(key: key, maxCount: maxCount, maxTime: maxTime)
         }
+
+        /// A jail's `ignorecache`; nil when not set. Errors carry the jail and the option's `file:line`.
+        public init?(definition: JailDefinition) throws(JailSettingsError) {
+            guard let text = definition.options["ignorecache"] else { return nil }
+            do {
+                try self.init(option: text)
+            } catch {
+                throw error.inContext(jail: definition.name, location: definition.rawOptions["ignorecache"]?.location)
+            }
+        }
     }
 
     public let settings: Settings

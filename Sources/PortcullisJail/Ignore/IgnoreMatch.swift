@@ -1,5 +1,6 @@
 /// Why an id is ignored, for the daemon's log line (fail2ban: "[sshd] Ignore 192.0.2.1 by ip").
 public struct IgnoreMatch: Sendable, Equatable {
+    /// Which rule matched.
     public enum Source: Sendable, Equatable {
         /// `ignoreself`: one of the host's own addresses.
         case ownAddress
