@@ -184,7 +184,12 @@ enum ControlJSON {
                 }
             }
             var isFloat = false
-            guard skipDigits() > 0 else { throw failure("expected digits") }
+            if offset < bytes.count, bytes[offset] == UInt8(ascii: "0") {
+                offset += 1
+                if skipDigits() > 0 { throw failure("leading zeros are not allowed") }
+            } else {
+                guard skipDigits() > 0 else { throw failure("expected digits") }
+            }
             if offset < bytes.count, bytes[offset] == UInt8(ascii: ".") {
                 isFloat = true
                 offset += 1
