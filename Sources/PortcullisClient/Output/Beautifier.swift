@@ -1,10 +1,33 @@
 /// `fail2ban-client`'s output for a command and its reply, line for line as fail2ban's
 /// beautifier prints it, so scripts that parse `fail2ban-client` output keep working.
 ///
-/// Which reply shape each command expects is listed in `Beautifier+Shapes.md`-style doc
-/// comments below; a reply the beautifier does not reshape is printed with Python's `str()`
-/// (`600`, `None`, `['a', 'b']`). When a reply has the wrong shape for its command, fail2ban
-/// prints `repr(reply)` twice after logging a warning; so does this.
+/// The reply shapes it reshapes (the server must send these, as fail2ban's transmitter does):
+///
+/// | command | reply | printed |
+/// |---|---|---|
+/// | `ping` | `"pong"` | `Server replied: pong` |
+/// | `status` | pairs `[["Number of jail", n], ["Jail list", "a, b"]]` | the `Status` tree |
+/// | `status <jail> [flavor]` | `[["Filter", pairs], ["Actions", pairs]]` | the `Status for the jail:` tree |
+/// | `start <jail>` / `stop <jail>` / `stop` | `null` | `Jail started` / `Jail stopped` / `Shutdown successful` |
+/// | `add <jail> …` | the name | `Added jail <name>` |
+/// | `flushlogs` | `"rolled over"` or `"flushed"` | `logs: …` |
+/// | `echo …` | list of strings | joined by spaces |
+/// | `get\|set loglevel` | level name (or number) | `Current logging level is 'INFO'` |
+/// | `get\|set logtarget`, `syslogsocket`, `dbfile` | string (`dbfile`: or `null`) | two-line `Current … is:` text |
+/// | `get\|set dbpurgeage` | int seconds or `null` | `` `- 86400seconds `` |
+/// | `get\|set <jail> logpath`, `ignoreip` (and add/del forms) | list of strings | `\|-`/`` `- `` tree or "No …" |
+/// | `get\|set <jail> failregex`, `ignoreregex` (and add/del forms) | list of strings | numbered tree |
+/// | `get\|set <jail> journalmatch` (and add/del forms) | list of lists of strings | ` + `-joined |
+/// | `get\|set <jail> datepattern` | `[pattern, name]`, `[null, name]` or `null` | `Current date pattern set to: …` |
+/// | `get\|set <jail> logencoding` | string | `Current log encoding is set to:` |
+/// | `get <jail> actions` | list of names | comma-joined, or "No actions for jail" |
+/// | `get <jail> actionproperties\|actionmethods <act>` | list of names | comma-joined |
+/// | `get <jail> banip [sep\|--with-time]` | list of strings | joined by the separator (newlines with `--with-time`) |
+///
+/// Every other reply (`version`, `banned`, `get <jail> bantime`, `set <jail> banip` counts, …)
+/// prints with Python's `str()` (`600`, `None`, `True`, `['a', 'b']`). When a reply has the
+/// wrong shape for its command, fail2ban prints `repr(reply)` twice after logging a warning;
+/// so does this.
 public enum Beautifier {
     /// The text printed on stdout (no trailing newline) for a successful reply.
     public static func format(command: [String], response: ControlValue) -> String {
