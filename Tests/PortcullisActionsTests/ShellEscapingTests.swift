@@ -62,7 +62,7 @@ import PortcullisTestSupport
     ]
 
     @Test(arguments: contexts.indices)
-    func fieldCaptureStaysText(context index: Int) throws {
+    func fieldCaptureStaysText(context index: Int) async throws {
         let context = Self.contexts[index]
         let tmp = try TemporaryDirectory(prefix: "portcullis-escape")
         defer { tmp.remove() }
@@ -72,7 +72,7 @@ import PortcullisTestSupport
         for payload in Self.payloads(pwn) {
             let info = BanInfo(ip: "192.0.2.1", time: 1, fields: ["user": payload])
             let script = ActionTags.substitute(context.command(out), info: info, options: OrderedOptions(), family: "inet4")
-            let result = runner.runBlocking(script, timeout: 10)
+            let result = await runner.run(script, timeout: 10)
             #expect(result.status == 0, "\(context.name) \(payload.debugDescription): \(result.stderr)\n\(script)")
             #expect(!FileManager.default.fileExists(atPath: pwn), "\(context.name) executed \(payload.debugDescription):\n\(script)")
             let written = try String(contentsOfFile: out, encoding: .utf8)
@@ -85,7 +85,7 @@ import PortcullisTestSupport
         }
     }
 
-    @Test func everyFormIsHarmlessInEveryRealContext() throws {
+    @Test func everyFormIsHarmlessInEveryRealContext() async throws {
         // Whatever context the scanner believed it was in, each reference form is only an
         // expansion wherever it actually lands.
         let tmp = try TemporaryDirectory(prefix: "portcullis-forms")
@@ -97,7 +97,7 @@ import PortcullisTestSupport
         for form in forms {
             for wrapper in wrappers {
                 let script = assignment + wrapper.replacingOccurrences(of: "F", with: form)
-                _ = CommandRunner().runBlocking(script, timeout: 10)
+                _ = await CommandRunner().run(script, timeout: 10)
                 #expect(!FileManager.default.fileExists(atPath: pwn), "\(script)")
             }
         }
