@@ -30,7 +30,9 @@ public enum ActionTags {
     /// fail2ban's `_escapedTags`: values taken from log lines.
     public static let escapedTags: Set<String> = ["matches", "ipmatches", "ipjailmatches"]
 
-    /// Both passes; on a self-referencing definition the static tags stay unresolved.
+    /// Both passes; on a self-referencing definition the static tags stay unresolved. An
+    /// `<ip-host>` without `info.hostName` is looked up here, blocking (`CommandAction` looks it up
+    /// off the cooperative pool first).
     public static func substitute(_ command: String, info: BanInfo?, options: OrderedOptions, family: String) -> String {
         let staticText = (try? StaticTags(options: options, family: family).resolve(command)) ?? command
         return dynamic(staticText, info: info, options: options, family: family).command

@@ -81,6 +81,15 @@ extension CommandAction {
         }
     }
 
+    /// What fail2ban's jail does when it stops: flush (or unban each of `banned`), then
+    /// `actionstop` even when the flush failed; the first error is thrown after both.
+    public func flushAndStop(banned: [BanInfo]) async throws(ActionError) {
+        var firstError: ActionError?
+        do { try await flush(orUnban: banned) } catch { firstError = error }
+        do { try await stop() } catch { firstError = firstError ?? error }
+        if let firstError { throw firstError }
+    }
+
     /// `actionreload` for every started family.
     public func reload() async throws(ActionError) {
         try await exclusive { () async throws(ActionError) in

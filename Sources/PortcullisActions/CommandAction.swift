@@ -54,6 +54,7 @@ public actor CommandAction {
     /// Per operation and family, the command text last run successfully.
     var executed: [String: [String: String]] = [:]
     private var busy = false
+    private var hostNamesReady = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
     /// - Parameters:
@@ -154,6 +155,10 @@ public actor CommandAction {
         }
         defer {
             if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
+        }
+        if !hostNamesReady {
+            hostNamesReady = true
+            if properties.contains(where: { $0.1.contains("hostname>") }) { await HostNames.prepare() }
         }
         return try await body()
     }

@@ -27,6 +27,18 @@ enum HostNames {
     /// `gethostname()`.
     static let short: String = hostName()
 
+    /// Resolves this host's names on a dispatch queue, so the first `<fq-hostname>` does not
+    /// hold an actor's thread while the resolver answers (or times out).
+    static func prepare() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                _ = fullyQualified
+                _ = short
+                continuation.resume()
+            }
+        }
+    }
+
     private static func hostName() -> String {
         var buffer = [CChar](repeating: 0, count: 256)
         guard gethostname(&buffer, buffer.count - 1) == 0 else { return "" }

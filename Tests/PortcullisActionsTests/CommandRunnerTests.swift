@@ -69,11 +69,13 @@ import PortcullisTestSupport
         #expect(result.stdout == "300000")
     }
 
-    @Test func backgroundChildrenHoldingThePipeDoNotDelayTheResult() async {
-        let started = Date()
-        let result = await runner.run("sleep 3 & echo quick", timeout: 10)
-        #expect(result.stdout == "quick\n")
-        #expect(Date().timeIntervalSince(started) < 2)
+    @Test func backgroundChildrenHoldingThePipeDoNotDelayTheResult() async throws {
+        // The background sleep keeps the pipe open for 20 s; the result must not wait for it
+        // (bounds stay loose: the tests share two cores with many shells).
+        let result = await runner.run("sleep 20 & echo $!", timeout: 30)
+        #expect(result.duration < 10)
+        let pid = try #require(Int32(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)))
+        kill(pid, SIGKILL)
     }
 
     @Test func timeoutKillsTheWholeProcessGroup() async throws {
@@ -85,7 +87,7 @@ import PortcullisTestSupport
         #expect(result.timedOut)
         #expect(result.status < 0, "killed by a signal: \(result.status)")
         #expect(!result.succeeded)
-        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(Date().timeIntervalSince(started) < 15)
         let all = try String(contentsOfFile: pids, encoding: .utf8).split(separator: "\n").compactMap { Int32($0) }
         #expect(all.count == 3)
         for pid in all {
