@@ -26,11 +26,16 @@ extension CommandAction {
     /// when on demand). Restored bans skip a `norestored` action.
     public func ban(_ info: BanInfo) async throws(ActionError) {
         try await exclusive { () async throws(ActionError) in
+            guard !(info.restored && skipsRestoredBans) else {
+                log?(.debug, Self.logger, "[\(jail)] \(name): skip restored ban of \(info.ip) (norestored)")
+                return
+            }
             try await banLocked(info, operation: "actionban")
         }
     }
 
-    /// `actionreban` when set, else `actionban` (after a repair raised the ban epoch).
+    /// `actionreban` when set, else `actionban` (after a repair raised the ban epoch); unlike a
+    /// ban, as in fail2ban, also for restored bans of a `norestored` action.
     public func reban(_ info: BanInfo) async throws(ActionError) {
         try await exclusive { () async throws(ActionError) in
             let operation = (properties["actionreban"] ?? "").isEmpty ? "actionban" : "actionreban"
@@ -149,10 +154,6 @@ extension CommandAction {
     // MARK: - Steps (called with the action held)
 
     func banLocked(_ info: BanInfo, operation: String) async throws(ActionError) {
-        guard !(info.restored && skipsRestoredBans) else {
-            log?(.debug, "fail2ban.CommandAction", "[\(jail)] \(name): skip restored ban of \(info.ip) (norestored)")
-            return
-        }
         let family = info.family
         if startsOnDemand, state(of: family) == 0 {
             try await startFamilies(family.isEmpty ? families : [family])
@@ -164,7 +165,7 @@ extension CommandAction {
     func unbanLocked(_ info: BanInfo) async throws(ActionError) {
         let family = info.family
         guard state(of: family) & 2 != 0 else {
-            log?(.debug, "fail2ban.CommandAction", "[\(jail)] \(name): nothing banned for family '\(family)', skip unban of \(info.ip)")
+            log?(.debug, Self.logger, "[\(jail)] \(name): nothing banned for family '\(family)', skip unban of \(info.ip)")
             return
         }
         try await process("actionunban", info: info, family: family)

@@ -267,9 +267,11 @@ struct ShellTagScanner {
         }
     }
 
+    /// Whether `#` here starts a comment: what was written so far (a substituted value included)
+    /// ends a word.
     private var atWordStart: Bool {
-        guard i > 0 else { return true }
-        switch bytes[i - 1] {
+        guard let previous = output.last else { return true }
+        switch previous {
         case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: ";"), UInt8(ascii: "&"),
              UInt8(ascii: "|"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "<"), UInt8(ascii: ">"):
             return true

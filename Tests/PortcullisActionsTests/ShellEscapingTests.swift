@@ -53,6 +53,7 @@ import PortcullisTestSupport
         Context(name: "here-document with tabs", command: { "cat > \($0) <<-EOF\n\t<F-USER>\n\tEOF" }, expected: { $0 + "\n" }),
         Context(name: "quoted here-document", command: { "cat > \($0) <<'EOF'\n<F-USER>\nEOF" }, expected: nil),
         Context(name: "comment", command: { "printf '%s' ok > \($0) # <F-USER>" }, expected: { _ in "ok" }),
+        Context(name: "hash after a tag", command: { "printf '%s' a<F-USER>#x > \($0)" }, expected: { "a" + $0 + "#x" }),
         Context(name: "subshell", command: { "( printf '%s' \"<F-USER>\" ) > \($0)" }, expected: { $0 }),
         Context(name: "escaped tag", command: { "printf '%s' x\\<F-USER> > \($0)" }, expected: { "x" + $0 }),
         Context(name: "escaped tag in double quotes", command: { "printf '%s' \"x\\<F-USER>\" > \($0)" },
