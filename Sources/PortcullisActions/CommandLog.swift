@@ -1,0 +1,46 @@
+import PortcullisConfig
+
+/// Reports one command the way fail2ban's `fail2ban.utils` logger does, so administrators' log
+/// watchers and habits keep working:
+///
+///     ERROR   7f3a9c2e1b40 -- exec: iptables -w -I f2b-sshd 1 -s 192.0.2.1 -j REJECT
+///     ERROR   7f3a9c2e1b40 -- stderr: 'iptables: No chain/target/match by that name.'
+///     ERROR   7f3a9c2e1b40 -- returned 1
+///
+/// A successful command logs `-- exec:` at TRACEDEBUG and its output and `-- returned
+/// successfully 0` at DEBUG; a timeout adds `-- timed out after N seconds.` and `-- killed with
+/// SIGTERM (return code: -15)`.
+struct CommandLog {
+    static let logger = "fail2ban.utils"
+    let sink: LogSink?
+
+    func report(_ command: String, timeout: Double, result: CommandResult) {
+        guard let sink else { return }
+        let id = String(UInt64.random(in: 0x7F00_0000_0000...0x7FFF_FFFF_FFFF) & ~0xF, radix: 16)
+        let level: LogLevel = result.succeeded ? .debug : .error
+        sink(result.succeeded ? .traceDebug : .error, Self.logger, "\(id) -- exec: \(command)")
+        if result.timedOut {
+            sink(.error, Self.logger, "\(id) -- timed out after \(ActionTags.pythonNumber(timeout)) seconds.")
+        }
+        for line in result.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast(result.stdout.hasSuffix("\n") ? 1 : 0)
+            where !result.stdout.isEmpty {
+            sink(level, Self.logger, "\(id) -- stdout: \(PythonText.repr(String(line)))")
+        }
+        for line in result.stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast(result.stderr.hasSuffix("\n") ? 1 : 0)
+            where !result.stderr.isEmpty {
+            sink(level, Self.logger, "\(id) -- stderr: \(PythonText.repr(String(line)))")
+        }
+        if result.succeeded {
+            sink(.debug, Self.logger, "\(id) -- returned successfully \(result.status)")
+        } else if result.status < 0 || result.status > 128 {
+            let signal = result.status < 0 ? -result.status : result.status - 128
+            sink(.error, Self.logger, "\(id) -- killed with \(PythonText.signalName(signal)) (return code: \(result.status))")
+        } else {
+            sink(.error, Self.logger, "\(id) -- returned \(result.status)")
+            if result.status == 127 {
+                sink(.info, Self.logger, "HINT on 127: \"Command not found\".  Make sure every command in \(PythonText.repr(command)) "
+                    + "is in the PATH of the portcullis daemon (grep -a PATH= /proc/<daemon pid>/environ).")
+            }
+        }
+    }
+}
