@@ -1,58 +1,19 @@
 import GRDB
 
 /// Writes bans into the ban tables and reads current bans back, through `RawStatement`s prepared
-/// once per transaction. Shared by `addBans`, the current-ban reads and the fail2ban import.
+/// once per transaction. Used by `addBans`, the current-ban reads and (for history rows) the import.
 struct BanRows {
     private let db: Database
     private let maxMatches: Int?
     private let history: RawStatement
-    private let current: RawStatement
-    private let summary: RawStatement
-    private let lookup: RawStatement?
 
-    private static let historySQL = """
-        INSERT INTO bans(jail, ip, time_of_ban, ban_time, ban_count, failures, matches, fields)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
-        """
-    private static let currentSQL = """
-        INSERT INTO current_bans(jail, ip, ban_id, end_time) VALUES (?1, ?2, ?3, ?4)
-        ON CONFLICT(jail, ip) DO UPDATE SET ban_id = excluded.ban_id, end_time = excluded.end_time
-        """
-    // Ban history follows the latest ban, whatever order bans arrive in.
-    private static let summarySQL = """
-        INSERT INTO ban_history(ip, jail, ban_count, last_time_of_ban, last_ban_time) VALUES (?1, ?2, ?3, ?4, ?5)
-        ON CONFLICT(ip, jail) DO UPDATE SET
-            ban_count = excluded.ban_count, last_time_of_ban = excluded.last_time_of_ban,
-            last_ban_time = excluded.last_ban_time
-        WHERE excluded.last_time_of_ban >= ban_history.last_time_of_ban
-        """
-
-    /// `forImport`: current bans are replaced only by newer ones, and `historyID(of:)` is available.
-    init(_ db: Database, maxMatches: Int?, forImport: Bool = false) throws {
+    init(_ db: Database, maxMatches: Int?) throws {
         self.db = db
         self.maxMatches = maxMatches
-        history = try RawStatement(db, Self.historySQL)
-        current = try RawStatement(db, forImport ? Self.currentSQL + """
-
-             WHERE (SELECT time_of_ban FROM bans WHERE id = excluded.ban_id)
-                >= (SELECT time_of_ban FROM bans WHERE id = current_bans.ban_id)
-            """ : Self.currentSQL)
-        summary = try RawStatement(db, Self.summarySQL)
-        lookup = forImport ? try RawStatement(db, """
-            SELECT id FROM bans WHERE ip = ?1 AND jail = ?2 AND time_of_ban = ?3 LIMIT 1
-            """) : nil
-    }
-
-    /// The history row of the same ban (jail, address and time), if there is one.
-    func historyID(of ban: StoredBan) throws -> Int64? {
-        guard let lookup else { return nil }
-        lookup.bind(1, ban.ip)
-        lookup.bind(2, ban.jail)
-        lookup.bind(3, ban.timeOfBan)
-        guard try lookup.next() else { return nil }
-        let id = Int64(lookup.int(0))
-        lookup.finish()
-        return id
+        history = try RawStatement(db, """
+            INSERT INTO bans(jail, ip, time_of_ban, ban_time, ban_count, failures, matches, fields)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            """)
     }
 
     /// Why the store refuses `ban`, or nil.
@@ -79,6 +40,7 @@ struct BanRows {
             FROM bans WHERE id > ? ORDER BY id
             ON CONFLICT(jail, ip) DO UPDATE SET ban_id = excluded.ban_id, end_time = excluded.end_time
             """, arguments: [lastID])
+        // Ban history follows the latest ban, whatever order bans arrive in.
         try db.execute(sql: """
             INSERT INTO ban_history(ip, jail, ban_count, last_time_of_ban, last_ban_time)
             SELECT ip, jail, ban_count, time_of_ban, ban_time FROM bans WHERE id > ? ORDER BY id
@@ -89,7 +51,7 @@ struct BanRows {
             """, arguments: [lastID])
     }
 
-    /// Adds `ban` to the history; its row id.
+    /// Adds `ban` to the history only; its row id.
     func insertHistory(_ ban: StoredBan) throws -> Int64 {
         try addHistoryRow(ban)
         return db.lastInsertedRowID
@@ -109,28 +71,8 @@ struct BanRows {
         try history.run()
     }
 
-    /// Updates the ban history with `ban` (stored as history row `historyID`) and, when `current`,
-    /// makes that row the current ban of its jail and address.
-    func recordLatest(_ ban: StoredBan, historyID: Int64, current isCurrent: Bool) throws {
-        summary.bind(1, ban.ip)
-        summary.bind(2, ban.jail)
-        summary.bind(3, ban.banCount)
-        summary.bind(4, ban.timeOfBan)
-        summary.bind(5, ban.banTime)
-        try summary.run()
-        guard isCurrent else { return }
-        current.bind(1, ban.jail)
-        current.bind(2, ban.ip)
-        current.bind(3, Int(historyID))
-        current.bind(4, ban.endTime)
-        try current.run()
-    }
-
     func finish() {
         history.finish()
-        current.finish()
-        summary.finish()
-        lookup?.finish()
     }
 
     /// Current bans in force at `now`, of `jail` or all, by jail and address: the primary key's order,

@@ -50,4 +50,7 @@ public protocol BanStore: Actor {
     /// it (permanent bans stay); disabled jails left without bans, with their log positions. Returns
     /// the history bans removed.
     func purge(olderThan: Double) async throws(StoreError) -> Int
+
+    /// Releases the database; later calls fail with `StoreError.Kind.closed`.
+    func close() async throws(StoreError)
 }

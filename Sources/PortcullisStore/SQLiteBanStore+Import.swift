@@ -26,21 +26,18 @@ extension SQLiteBanStore {
             for entry in source.jails {
                 try jail.execute(arguments: [entry.name, entry.enabled])
             }
-            let rows = try BanRows(db, maxMatches: maxMatches, forImport: true)
+            let rows = try ImportRows(db, maxMatches: maxMatches)
             defer { rows.finish() }
             for ban in source.history {
-                if try rows.historyID(of: ban) == nil {
-                    _ = try rows.insertHistory(ban)
+                if try rows.addHistory(ban) {
                     report.historyBans += 1
                 } else {
                     report.duplicateHistoryBans += 1
                 }
             }
             for ban in source.latest {
-                // The latest ban is normally in the history already; fail2ban may have purged it there.
-                let id = try rows.historyID(of: ban) ?? rows.insertHistory(ban)
                 let active = ban.isActive(at: now)
-                try rows.recordLatest(ban, historyID: id, current: active)
+                try rows.recordLatest(ban, current: active)
                 if active { report.currentBans += 1 } else { report.expiredBans += 1 }
             }
             let log = try db.cachedStatement(sql: """

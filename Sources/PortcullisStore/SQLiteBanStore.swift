@@ -37,10 +37,15 @@ public actor SQLiteBanStore: BanStore {
         configuration.label = "PortcullisStore"
         // Another process (the sqlite3 shell, a second daemon by mistake) may hold a lock briefly.
         configuration.busyMode = .timeout(5)
+        // Reads are few (a restore, an export) and the actor serializes most calls.
+        configuration.maximumReaderCount = 2
         configuration.prepareDatabase { db in
-            // A large batch touches pages all over the indexes: keep them in memory (up to 64 MiB per
-            // connection, used only as the file grows) instead of re-reading them from the OS.
-            try db.execute(sql: "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
+            if !db.configuration.readonly {
+                // A large batch touches pages all over the indexes: the writer keeps them in memory
+                // (up to 64 MiB, used only as the file grows) instead of re-reading them from the OS.
+                try db.execute(sql: "PRAGMA cache_size = -65536")
+            }
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
             if durability == .powerLoss { try db.execute(sql: "PRAGMA synchronous = FULL") }
         }
         do {
@@ -63,11 +68,15 @@ public actor SQLiteBanStore: BanStore {
         }
     }
 
-    /// Closes the database; later calls fail with `StoreError.Kind.closed`. Deinit also closes it.
+    /// Closes the database (waiting for a write under way) after copying the WAL into the database
+    /// file, so the file alone holds everything; later calls fail with `StoreError.Kind.closed`.
+    /// Releasing the store also closes it, without that copy (SQLite recovers the WAL on next open).
     public func close() throws(StoreError) {
         guard !isClosed else { return }
         isClosed = true
         do {
+            // Best effort: a reader elsewhere may hold the WAL; nothing is lost if it does.
+            _ = try? writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
             try writer.close()
         } catch {
             throw StoreError(error, kind: .query, path: path, operation: "close the database")

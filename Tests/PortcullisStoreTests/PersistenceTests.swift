@@ -83,6 +83,31 @@ import Testing
         }
     }
 
+    @Test func damagedPagesAreReportedNamingThePath() async throws {
+        let folder = try TemporaryDirectory(prefix: "portcullis-store")
+        defer { folder.remove() }
+        let path = storePath(in: folder)
+        do {
+            let store = try SQLiteBanStore(path: path)
+            try await store.addBans((0..<2_000).map { ban("10.0.\($0 / 256).\($0 % 256)", matches: ["line \($0)"]) })
+            try await store.close()
+        }
+        // Scribble over every page but the first (the header and schema stay readable).
+        let file = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        let size = try file.seekToEnd()
+        try file.seek(toOffset: 4_096)
+        try file.write(contentsOf: Data(repeating: 0xA5, count: Int(size) - 4_096))
+        try file.close()
+        do {
+            let store = try SQLiteBanStore(path: path)
+            _ = try await store.currentBans(jail: nil, now: 0)
+            Issue.record("damaged pages went unnoticed")
+        } catch {
+            #expect(error.kind == .corrupt)
+            #expect(error.description.contains(path))
+        }
+    }
+
     @Test func anUnopenablePathIsRefusedNamingIt() async throws {
         let path = "/nonexistent-portcullis-folder/\(UUID().uuidString)/bans.sqlite3"
         do {
