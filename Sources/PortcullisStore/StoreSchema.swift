@@ -9,8 +9,8 @@ import GRDB
 ///   Indexed by address, jail and time for merged matches and the import's duplicate check; purging
 ///   by time scans it (hourly), which is cheaper than a second index on every insert.
 /// - `current_bans`: the ban in force per jail and address, pointing at its `bans` row (so matches are
-///   stored once); `end_time` is NULL for a permanent ban and indexed, so restoring reads only rows
-///   not yet over.
+///   stored once). Keyed by jail and address; `end_time` (NULL for a permanent ban) is indexed for
+///   expiry, so purging (and SQLite, when it judges that most rows are over) finds ended bans directly.
 /// - `ban_history`: the latest ban count and time per address and jail, for `bantime.increment`.
 /// - `logs`: per jail and file, the first line's hash and the offset reached.
 ///
