@@ -27,6 +27,10 @@ public protocol BanStore: Actor {
     func removeBan(jail: String, ip: String) async throws(StoreError)
     /// Unbans every address of one jail, or of every jail when `jail` is nil; history stays.
     func removeBans(jail: String?) async throws(StoreError)
+    /// fail2ban's manual unban (`unbanip`, `unban --all`), which also resets `bantime.increment`:
+    /// removes the current ban, the history and the ban history of `ip` (every address when nil) in
+    /// `jail` (every jail when nil).
+    func forgetBans(jail: String?, ip: String?) async throws(StoreError)
     /// Current bans still in force at `now` (permanent ones included), of one jail or of all,
     /// sorted by jail, then address (byte order).
     func currentBans(jail: String?, now: Double) async throws(StoreError) -> [StoredBan]

@@ -38,6 +38,26 @@ extension SQLiteBanStore {
         }
     }
 
+    public func forgetBans(jail: String?, ip: String?) async throws(StoreError) {
+        let operation = "forget the bans of \(ip ?? "every address") in \(jail.map { "jail '\($0)'" } ?? "every jail")"
+        try await write(operation) { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let jail {
+                conditions.append("jail = ?")
+                arguments += [jail]
+            }
+            if let ip {
+                conditions.append("ip = ?")
+                arguments += [ip]
+            }
+            let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+            for table in ["current_bans", "bans", "ban_history"] {
+                try db.execute(sql: "DELETE FROM \(table)\(filter)", arguments: arguments)
+            }
+        }
+    }
+
     public func currentBans(jail: String?, now: Double) async throws(StoreError) -> [StoredBan] {
         try await read(jail.map { "read the current bans of jail '\($0)'" } ?? "read the current bans") { db in
             try BanRows.currentBans(db, jail: jail, now: now)

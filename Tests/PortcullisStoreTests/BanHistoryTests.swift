@@ -50,6 +50,26 @@ import Testing
         }
     }
 
+    @Test func forgettingResetsHistoryLikeFail2bansUnban() async throws {
+        try await withStore { store, _ in
+            try await store.addBans([
+                ban("192.0.2.1", jail: "sshd", count: 3), ban("192.0.2.1", jail: "nginx", count: 2),
+                ban("192.0.2.2", jail: "sshd", count: 1), ban("192.0.2.3", jail: "nginx", count: 1),
+            ])
+            try await store.forgetBans(jail: "sshd", ip: "192.0.2.1")
+            #expect(try await store.banHistory(ip: "192.0.2.1", jail: "sshd") == nil)
+            #expect(try await store.mergedBans(ip: "192.0.2.1", jail: "sshd") == nil)
+            #expect(try await store.banHistory(ip: "192.0.2.1", jail: nil)?.banCount == 2)
+            #expect(try await store.currentBans(jail: nil, now: 1_001).count == 3)
+            try await store.forgetBans(jail: "nginx", ip: nil)
+            #expect(try await store.currentBans(jail: nil, now: 1_001).map(\.ip) == ["192.0.2.2"])
+            #expect(try await store.banHistories(jail: nil).keys.sorted() == ["192.0.2.2"])
+            try await store.forgetBans(jail: nil, ip: nil)
+            #expect(try await store.currentBans(jail: nil, now: 1_001).isEmpty)
+            #expect(try await store.banHistories(jail: nil).isEmpty)
+        }
+    }
+
     @Test func historiesSeedEveryAddress() async throws {
         try await withStore { store, _ in
             try await store.addBans([
