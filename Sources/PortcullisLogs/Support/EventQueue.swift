@@ -4,8 +4,9 @@ import Foundation
 ///
 /// The reader blocks in `push` while `capacity` events wait unconsumed, so a slow consumer
 /// slows reading instead of letting a huge log pile up in memory. The consumer pulls with
-/// `next()` (an `AsyncStream(unfolding:)` wraps it). `close()` wakes both sides: the reader
-/// stops, the consumer gets what is left and then nil.
+/// `next()` (an `AsyncStream(unfolding:)` wraps it); cancelling the consuming task ends that
+/// stream only, and a new `stream()` carries on where it stopped. `close()` wakes both sides:
+/// the reader stops, the consumer gets what is left and then nil.
 final class EventQueue<Element: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     // All below guarded by `condition`.
@@ -13,7 +14,6 @@ final class EventQueue<Element: Sendable>: @unchecked Sendable {
     private var head = 0
     private var waiter: CheckedContinuation<Element?, Never>?
     private var closed = false
-    private var consumerGone = false
     private let capacity: Int
 
     init(capacity: Int) { self.capacity = max(1, capacity) }
@@ -22,8 +22,8 @@ final class EventQueue<Element: Sendable>: @unchecked Sendable {
     @discardableResult
     func push(_ element: Element) -> Bool {
         condition.lock()
-        while buffer.count - head >= capacity && !closed && !consumerGone { condition.wait() }
-        if closed || consumerGone {
+        while buffer.count - head >= capacity && !closed { condition.wait() }
+        if closed {
             condition.unlock()
             return false
         }
@@ -54,20 +54,19 @@ final class EventQueue<Element: Sendable>: @unchecked Sendable {
                     condition.signal()
                     condition.unlock()
                     continuation.resume(returning: element)
-                } else if closed || consumerGone {
+                } else if closed || Task.isCancelled {
                     condition.unlock()
                     continuation.resume(returning: nil)
                 } else {
+                    // Checked under the lock: a cancellation after this finds the waiter.
                     waiter = continuation
                     condition.unlock()
                 }
             }
         } onCancel: {
             condition.lock()
-            consumerGone = true
             let pending = waiter
             waiter = nil
-            condition.broadcast()
             condition.unlock()
             pending?.resume(returning: nil)
         }
@@ -82,13 +81,6 @@ final class EventQueue<Element: Sendable>: @unchecked Sendable {
         condition.broadcast()
         condition.unlock()
         pending?.resume(returning: nil)
-    }
-
-    /// True once closed or abandoned by its consumer.
-    var isClosed: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return closed || consumerGone
     }
 
     /// An `AsyncStream` pulling from this queue (single consumer).
