@@ -39,7 +39,7 @@ final class TailedFile {
     enum Outcome {
         /// Read everything there was.
         case done
-        /// Stopped at the refresh budget: call again.
+        /// Stopped at the refresh budget: refresh again soon.
         case more
         /// The consumer is gone (watcher stopped).
         case stopped
@@ -103,11 +103,6 @@ final class TailedFile {
             }
             return read(scratch: scratch, flush: false, budget: Self.refreshBudget, sink: sink)
         }
-    }
-
-    /// Reads on after a `.more` outcome, without looking at the name again.
-    func readMore(scratch: UnsafeMutableBufferPointer<UInt8>, sink: Sink) -> Outcome {
-        read(scratch: scratch, flush: false, budget: Self.refreshBudget, sink: sink)
     }
 
     func close() {
