@@ -6,8 +6,10 @@ public enum LogEvent: Sendable {
     /// "deleted and re-created", "truncated", "rewritten"). Lines of the old file all come
     /// before this event, lines of the new one after.
     case rotated(path: String, how: String)
-    /// The file does not exist (when added, or it went away). Watching goes on: it is read
-    /// from its beginning when it appears. Reported once per disappearance.
+    /// The file does not exist: when added, or gone with no successor for longer than the poll
+    /// interval (the instant between a rotation's rename and create is not reported).
+    /// Watching goes on: a file appearing under the name is read from its beginning.
+    /// Reported once per disappearance.
     case missing(path: String)
     /// Something failed on one file (e.g. permission denied); watching goes on.
     case error(LogSourceError)
@@ -25,7 +27,8 @@ public struct LogPathSpec: Sendable {
     }
 
     /// Reads a jail's `logpath` value as fail2ban does: one entry per line, and a last word of
-    /// `tail` (start at the end) or `head` (the default) after a space, in any case.
+    /// `tail` (start at the end) or `head` (the default) after a space, in any case. Any other
+    /// last word stays part of the path (where fail2ban would refuse the line).
     public static func parse(logpath value: String) -> [LogPathSpec] {
         value.split(separator: "\n").compactMap { raw -> LogPathSpec? in
             let line = raw.trimmingSpaces

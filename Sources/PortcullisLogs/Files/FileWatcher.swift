@@ -10,6 +10,10 @@ import Foundation
 /// `pollInterval` seconds as fail2ban's polling backend does. Rotation by rename-and-create,
 /// delete-and-recreate and copytruncate is followed without losing or repeating a line.
 ///
+/// A file that goes away stays open until a successor appears under its name (or it is
+/// removed from the watcher), so what its writer still appends is read; it is reported
+/// `.missing` only if no successor appears within `pollInterval`.
+///
 /// Events come through `events()` to a single consumer, which reading waits for: a slow
 /// consumer slows reading rather than piling a large log up in memory.
 public final class FileWatcher: Sendable {
@@ -41,7 +45,7 @@ public final class FileWatcher: Sendable {
     public func add(path: String, start: LogStart) throws(LogSourceError) {
         guard registry.insert(path) else { return }
         do {
-            loop.submit(.add(try Self.open(path, start)))
+            loop.submit(.add(try Self.open(path, start, missingGrace: pollInterval)))
         } catch {
             registry.remove(path)
             throw error
@@ -80,10 +84,10 @@ public final class FileWatcher: Sendable {
     /// Stops the thread and closes every file; the event stream ends.
     public func stop() { loop.stop() }
 
-    private static func open(_ path: String, _ start: LogStart) throws(LogSourceError) -> TailedFile {
+    private static func open(_ path: String, _ start: LogStart, missingGrace: Double) throws(LogSourceError) -> TailedFile {
         switch IO.openForReading(path) {
         case .failure(.missing):
-            return TailedFile(missing: path)
+            return TailedFile(missing: path, missingGrace: missingGrace)
         case .failure(.failed(let error)):
             throw error
         case .success(let opened):
@@ -96,7 +100,7 @@ public final class FileWatcher: Sendable {
             }
             let offset = StartResolver.offset(for: start, fd: opened.fd, size: opened.status.size, firstLine: firstLine)
             return TailedFile(path: path, descriptor: opened.fd, status: opened.status,
-                              firstLine: firstLine, offset: offset)
+                              firstLine: firstLine, offset: offset, missingGrace: missingGrace)
         }
     }
 }

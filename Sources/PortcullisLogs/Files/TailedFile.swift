@@ -21,6 +21,10 @@ final class TailedFile {
     private var pendingScanned = 0
     private var firstLine: FirstLine?
     private var missingReported = false
+    /// When the name was first seen gone while we still read the old file (a rotation in
+    /// progress is not reported as missing unless it lasts `missingGrace` seconds).
+    private var goneSince: Double?
+    private let missingGrace: Double
     private var lastError: LogSourceError?
     /// True while the name does not lead to the file we read (missing, or not yet there).
     private(set) var isDetached = true
@@ -35,20 +39,23 @@ final class TailedFile {
     enum Outcome {
         /// Read everything there was.
         case done
-        /// Stopped at the refresh budget: call again.
+        /// Stopped at the refresh budget: refresh again soon.
         case more
         /// The consumer is gone (watcher stopped).
         case stopped
     }
 
     /// A path that did not exist when added: read from its beginning once it appears.
-    init(missing path: String) {
+    init(missing path: String, missingGrace: Double) {
         self.path = path
+        self.missingGrace = missingGrace
     }
 
     /// A path opened when added, positioned by its `LogStart`.
-    init(path: String, descriptor: Int32, status: FileStatus, firstLine: FirstLine?, offset: UInt64) {
+    init(path: String, descriptor: Int32, status: FileStatus, firstLine: FirstLine?, offset: UInt64,
+         missingGrace: Double) {
         self.path = path
+        self.missingGrace = missingGrace
         self.descriptor = descriptor
         self.identity = status.identity
         self.firstLine = firstLine
@@ -71,9 +78,12 @@ final class TailedFile {
             let outcome = read(scratch: scratch, flush: false, budget: Self.refreshBudget, sink: sink)
             guard outcome != .stopped else { return .stopped }
             isDetached = true
-            if !missingReported {
+            let now = IO.monotonicNow()
+            if !missingReported, let since = goneSince, now - since >= missingGrace {
                 missingReported = true
                 if !sink(.missing(path: path)) { return .stopped }
+            } else if goneSince == nil {
+                goneSince = now
             }
             return outcome
         case .failure(let e):
@@ -84,6 +94,7 @@ final class TailedFile {
         case .success:
             isDetached = false
             missingReported = false
+            goneSince = nil
             if let how = shrinkage() {
                 // Copytruncate (or a rewrite in place): what we read is gone; start over.
                 guard deliver(flush: true, sink: sink), sink(.rotated(path: path, how: how)) else { return .stopped }
@@ -92,11 +103,6 @@ final class TailedFile {
             }
             return read(scratch: scratch, flush: false, budget: Self.refreshBudget, sink: sink)
         }
-    }
-
-    /// Reads on after a `.more` outcome, without looking at the name again.
-    func readMore(scratch: UnsafeMutableBufferPointer<UInt8>, sink: Sink) -> Outcome {
-        read(scratch: scratch, flush: false, budget: Self.refreshBudget, sink: sink)
     }
 
     func close() {
@@ -150,6 +156,7 @@ final class TailedFile {
         firstLine = nil
         isDetached = false
         missingReported = false
+        goneSince = nil
         lastError = nil
     }
 

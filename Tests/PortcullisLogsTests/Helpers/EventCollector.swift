@@ -26,20 +26,20 @@ final class EventCollector: @unchecked Sendable {
         }
     }
 
+    private typealias Waiter = (condition: @Sendable (State) -> Bool, continuation: CheckedContinuation<Bool, Never>)
+
     private let lock = NSLock()
-    private var state = State()
-    private let changes: AsyncStream<Void>
-    private let signal: AsyncStream<Void>.Continuation
+    private var state = State()                  // guarded by `lock`
+    private var waiters: [Int: Waiter] = [:]     // guarded by `lock`
+    private var nextWaiter = 0                   // guarded by `lock`
     private var task: Task<Void, Never>?
     let keepRawLines: Bool
 
     init(_ stream: AsyncStream<LogEvent>, keepRawLines: Bool = false) {
-        (changes, signal) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         self.keepRawLines = keepRawLines
         task = Task { [self] in
             for await event in stream { record(event) }
-            lock.withLock { state.finished = true }
-            signal.yield()
+            update { $0.finished = true }
         }
     }
 
@@ -47,7 +47,7 @@ final class EventCollector: @unchecked Sendable {
 
     private func record(_ event: LogEvent) {
         let now = IO.monotonicNow()
-        lock.withLock {
+        update { state in
             switch event {
             case .lines(let batch):
                 state.batches += 1
@@ -61,24 +61,41 @@ final class EventCollector: @unchecked Sendable {
             case .error(let error): state.errors.append(error)
             }
         }
-        signal.yield()
+    }
+
+    /// Changes the state and wakes the waiters whose condition now holds.
+    private func update(_ change: (inout State) -> Void) {
+        let ready: [Waiter] = lock.withLock {
+            change(&state)
+            let done = waiters.filter { $0.value.condition(state) }
+            for key in done.keys { waiters[key] = nil }
+            return Array(done.values)
+        }
+        for waiter in ready { waiter.continuation.resume(returning: true) }
     }
 
     /// Waits until `condition` holds on the recorded state, or `seconds` pass; true if it holds.
     @discardableResult
-    func wait(_ seconds: Double = 5, until condition: (State) -> Bool) async -> Bool {
-        if condition(snapshot) { return true }
-        let timer = Task { [signal] in
-            try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
-            signal.yield()
+    func wait(_ seconds: Double = 5, until condition: @escaping @Sendable (State) -> Bool) async -> Bool {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let id: Int? = lock.withLock {
+                if condition(state) { return nil }
+                nextWaiter += 1
+                waiters[nextWaiter] = (condition, continuation)
+                return nextWaiter
+            }
+            guard let id else {
+                continuation.resume(returning: true)
+                return
+            }
+            Task { [self] in
+                try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+                // Whoever removes the waiter resumes it: the deadline, or `update`.
+                if let waiter = lock.withLock({ waiters.removeValue(forKey: id) }) {
+                    waiter.continuation.resume(returning: waiter.condition(snapshot))
+                }
+            }
         }
-        defer { timer.cancel() }
-        let deadline = IO.monotonicNow() + seconds
-        for await _ in changes {
-            if condition(snapshot) { return true }
-            if IO.monotonicNow() >= deadline { return false }
-        }
-        return condition(snapshot)
     }
 
     /// Waits for `count` lines in all (or of `path`).
