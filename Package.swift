@@ -34,7 +34,9 @@ let package = Package(
         .target(name: "PortcullisActions", dependencies: ["PortcullisConfig"]),
 
         // The ban store: bans, ban history and log positions in SQLite.
-        .target(name: "PortcullisStore", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "PortcullisStore", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ]),
 
         // The control protocol: framing, values, the socket client and fail2ban-client's output shapes.
         .target(name: "PortcullisClient"),
@@ -60,8 +62,11 @@ let package = Package(
         .testTarget(name: "PortcullisJailTests", dependencies: ["PortcullisJail", "PortcullisFilter", "PortcullisConfig", "PortcullisTestSupport"]),
         .testTarget(name: "PortcullisLogsTests", dependencies: ["PortcullisLogs", "PortcullisTestSupport"]),
         .testTarget(name: "PortcullisActionsTests", dependencies: ["PortcullisActions", "PortcullisConfig", "PortcullisTestSupport"]),
-        .testTarget(name: "PortcullisStoreTests", dependencies: ["PortcullisStore", "PortcullisTestSupport"]),
+        .testTarget(name: "PortcullisStoreTests", dependencies: [
+            "PortcullisStore", "PortcullisTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "PortcullisClientTests", dependencies: ["PortcullisClient", "PortcullisTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["PortcullisTestSupport"]),
         .testTarget(name: "PortcullisServerTests", dependencies: ["PortcullisServer", "PortcullisClient", "PortcullisConfig", "PortcullisTestSupport"]),
     ]
 )

@@ -1,0 +1,191 @@
+import Foundation
+import PortcullisClient
+import PortcullisConfig
+import PortcullisStore
+
+/// The daemon: reads the config tree, starts every enabled jail, answers the control socket,
+/// and stops cleanly on SIGTERM or `stop` (actions stopped, bans kept in the store for the next
+/// start). SIGHUP and `reload` re-read the tree.
+public actor Daemon {
+    let configuration: ServerConfiguration
+    let log: ServerLog
+    let store: SQLiteBanStore
+    var jails: [String: JailRuntime] = [:]
+    var jailOrder: [String] = []
+    let signals = SignalEvents()
+    var dbPurgeAge: String
+    var dbMaxMatches: Int?
+
+    /// Opens the log target and the store. Nothing is started until `run()`.
+    public init(configuration: ServerConfiguration) throws(ServerError) {
+        self.configuration = configuration
+        let settings = configuration.settings
+        log = try ServerLog(target: settings.logTarget, level: LogLevel(name: settings.logLevel) ?? .info,
+                            syslogSocket: settings.syslogSocket)
+        dbPurgeAge = settings.dbPurgeAge
+        dbMaxMatches = settings.dbMaxMatches
+        let dbFile = settings.dbFile.lowercased() == "none" || settings.dbFile.isEmpty ? ":memory:" : settings.dbFile
+        if dbFile != ":memory:" { try Self.makeParent(of: dbFile) }
+        do {
+            store = try SQLiteBanStore(path: dbFile, maxMatches: settings.dbMaxMatches)
+        } catch {
+            throw .store("\(error)")
+        }
+    }
+
+    /// Runs until stopped. Returns once every jail stopped and the socket and pid file are gone.
+    public func run() async throws(ServerError) {
+        log.log(.info, "fail2ban.server", String(repeating: "-", count: 50))
+        log.log(.info, "fail2ban.server", "Starting \(PortcullisVersion.description)")
+        try Self.makeParent(of: configuration.socketPath)
+        let listener: ControlListener
+        do {
+            listener = try ControlListener(path: configuration.socketPath, removeStale: configuration.removeStaleSocket) { [weak self] words in
+                guard let self else { return .failure("Server is shutting down") }
+                return await self.handle(words)
+            }
+        } catch {
+            throw .alreadyRunning(socket: "\(error)")
+        }
+        let pidFile = PidFile(path: configuration.pidFile)
+        try Self.makeParent(of: configuration.pidFile)
+        try pidFile.write()
+        listener.start()
+        log.log(.info, "fail2ban.server", "Daemon started")
+        await startJails(only: nil)
+        let purge = startPurging()
+        for await signal in signals.events {
+            switch signal {
+            case .stop:
+                break
+            case .reload:
+                await reload(jail: nil, unban: false, restart: false)
+                continue
+            case .flushLogs:
+                _ = log.flush()
+                continue
+            }
+            break
+        }
+        log.log(.info, "fail2ban.server", "Shutdown in progress...")
+        purge.cancel()
+        listener.stop()
+        await stopJails(only: nil)
+        pidFile.remove()
+        log.log(.info, "fail2ban.server", "Exiting Fail2ban")
+        signals.cancel()
+    }
+
+    /// Asks `run()` to finish (the `stop` command, or a test).
+    public nonisolated func requestStop() { signals.send(.stop) }
+
+    // MARK: - Jails
+
+    /// Reads the enabled jails of the config tree (one jail, or all) and starts those not running.
+    /// A jail whose configuration is broken is reported and skipped; the others start.
+    func startJails(only name: String?) async {
+        for definition in readJails(only: name) where jails[definition.name] == nil {
+            await startJail(definition)
+        }
+    }
+
+    func startJail(_ definition: JailDefinition) async {
+        do {
+            try await store.addJail(definition.name)
+            let jail = try JailRuntime(definition: definition, store: store, log: log)
+            jails[definition.name] = jail
+            if !jailOrder.contains(definition.name) { jailOrder.append(definition.name) }
+            await jail.start()
+        } catch {
+            log.log(.error, "fail2ban.jail", "Unable to start jail '\(definition.name)': \(error)")
+        }
+    }
+
+    func stopJails(only name: String?) async {
+        let names = name.map { [$0] } ?? jailOrder.reversed()
+        for name in names {
+            guard let jail = jails.removeValue(forKey: name) else { continue }
+            jailOrder.removeAll { $0 == name }
+            await jail.stop()
+        }
+    }
+
+    /// The jails the tree enables now; errors are logged with their file and line.
+    func readJails(only name: String?) -> [JailDefinition] {
+        do {
+            var reader = try JailsReader(configDirectory: configuration.configDirectory)
+            var result: [JailDefinition] = []
+            for outcome in reader.readJails(forceEnable: false, allowMissingLogs: true) {
+                if let name, outcome.name != name { continue }
+                switch outcome.result {
+                case .success(let definition?):
+                    for warning in definition.warnings { log.log(.warning, "fail2ban.configreader", "\(warning)") }
+                    result.append(definition)
+                case .success(nil): break
+                case .failure(let error): log.log(.error, "fail2ban.configreader", "\(error)")
+                }
+            }
+            return result
+        } catch {
+            log.log(.error, "fail2ban.configreader", "\(error)")
+            return []
+        }
+    }
+
+    /// `reload [--unban] [--restart] [<jail>]` and SIGHUP: jails gone from the tree stop, new
+    /// ones start, changed ones (or all with `--restart`) restart with their bans restored.
+    func reload(jail name: String?, unban: Bool, restart: Bool) async {
+        log.log(.info, "fail2ban.server", "Reload " + (name.map { "jail \($0)" } ?? "all jails"))
+        let wanted = readJails(only: name)
+        let wantedNames = Set(wanted.map(\.name))
+        if name == nil {
+            for running in jailOrder where !wantedNames.contains(running) { await stopJails(only: running) }
+        }
+        for definition in wanted {
+            if let running = jails[definition.name] {
+                if unban { _ = await running.unbanAll() }
+                let changed = await "\(running.definition.stream)" != "\(definition.stream)"
+                guard restart || changed else { continue }
+                log.log(.info, "fail2ban.server", "Restart jail '\(definition.name)'")
+                await stopJails(only: definition.name)
+            }
+            await startJail(definition)
+        }
+        log.log(.info, "fail2ban.server", "Reload finished.")
+    }
+
+    func jail(_ name: String) throws(ServerError) -> JailRuntime {
+        guard let jail = jails[name] else { throw .unknownJail(name) }
+        return jail
+    }
+
+    // MARK: - Store upkeep
+
+    private func startPurging() -> Task<Void, Never> {
+        Task { [weak self] in
+            while !Task.isCancelled {
+                guard let self else { return }
+                await self.purgeOnce()
+                try? await Task.sleep(for: .seconds(3600))
+            }
+        }
+    }
+
+    func purgeOnce() async {
+        guard let age = try? TimeAbbreviation.seconds(dbPurgeAge), age > 0 else { return }
+        do {
+            let removed = try await store.purge(olderThan: Clock.now() - age)
+            if removed > 0 { log.log(.debug, "fail2ban.database", "Purged \(removed) old bans") }
+        } catch {
+            log.log(.error, "fail2ban.database", "Purge failed: \(error)")
+        }
+    }
+
+    static func makeParent(of path: String) throws(ServerError) {
+        let parent = (path as NSString).deletingLastPathComponent
+        guard !parent.isEmpty, !FileManager.default.fileExists(atPath: parent) else { return }
+        do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
+            throw .configuration("Cannot create \(parent): \(error.localizedDescription)")
+        }
+    }
+}

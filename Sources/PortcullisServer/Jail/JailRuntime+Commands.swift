@@ -1,0 +1,228 @@
+import Foundation
+import PortcullisActions
+import PortcullisClient
+import PortcullisConfig
+import PortcullisFilter
+import PortcullisJail
+import PortcullisLogs
+
+/// The jail's side of fail2ban-client's commands: `status`, `banip`, `unbanip`, `get`/`set`.
+/// Values are shaped like fail2ban's replies so the client prints the same thing.
+extension JailRuntime {
+    func status(flavor: String?) -> ControlValue {
+        var filterPart: [(String, ControlValue)] = [("Currently failed", .int(core.failures.currentlyFailed)),
+                                                    ("Total failed", .int(core.failures.totalFailed))]
+        if journal != nil {
+            let matches = definition.filter?.journalMatch ?? []
+            filterPart.append(("Journal matches", .strings([matches.joined(separator: " + ")])))
+        } else {
+            filterPart.append(("File list", .strings(filePaths)))
+        }
+        var actionsPart: [(String, ControlValue)] = [("Currently banned", .int(core.bans.currentlyBanned)),
+                                                     ("Total banned", .int(core.bans.totalBanned))]
+        if flavor != "short" { actionsPart.append(("Banned IP list", .strings(core.bans.tickets.map { $0.id }))) }
+        return .pairs([("Filter", .pairs(filterPart)), ("Actions", .pairs(actionsPart))])
+    }
+
+    /// The files being watched (globs expanded), or the configured paths while none is open.
+    var filePaths: [String] {
+        if let watcher { return watcher.paths }
+        return definition.logPath.flatMap { LogPathSpec.parse(logpath: $0).map(\.pattern) }
+    }
+
+    /// The current bans, oldest expiry first; with times as fail2ban prints them.
+    func banList(withTime: Bool) -> [String] {
+        let tickets = core.bans.tickets.sorted { ($0.endTime ?? .infinity) < ($1.endTime ?? .infinity) }
+        guard withTime else { return tickets.map(\.id) }
+        return tickets.map { t in
+            "\(t.id) \t\(Clock.text(t.timeOfBan)) + \(Int(t.banTime)) = \(t.endTime.map(Clock.text) ?? "9999-12-31 23:59:59")"
+        }
+    }
+
+    func isBanned(_ id: String) -> Bool { core.bans.contains(id) }
+
+    /// `set <jail> banip <ip> …`: the number of addresses newly banned.
+    func banIPs(_ ids: [String]) async -> Int {
+        var count = 0
+        let now = Clock.now()
+        for id in ids {
+            if case .ban(let ticket) = core.manualBan(id, now: now, random: Double.random(in: 0..<1)) {
+                await recordAndApply(ticket)
+                count += 1
+            } else {
+                log.log(.notice, "fail2ban.actions", "[\(name)] \(id) already banned")
+            }
+        }
+        return count
+    }
+
+    /// `set <jail> unbanip [--report-absent] <ip> …`: the number unbanned; absent ones are an
+    /// error only when reported.
+    func unbanIPs(_ ids: [String], reportAbsent: Bool) async throws(ServerError) -> Int {
+        var count = 0
+        var missed: [String] = []
+        for id in ids {
+            // A manual unban also forgets the address' ban history, as fail2ban's does.
+            try? await store.forgetBans(jail: name, ip: id)
+            if let ticket = core.unban(id) {
+                await unbanned(ticket)
+                count += 1
+            } else {
+                missed.append(id)
+            }
+        }
+        if reportAbsent, !missed.isEmpty {
+            throw .invalidValue(option: "unbanip", value: missed.joined(separator: ", "), reason: "not banned")
+        }
+        return count
+    }
+
+    /// `unbanall`/`unban --all`: every ban lifted in one flush.
+    func unbanAll() async -> Int {
+        let tickets = core.bans.tickets
+        for ticket in tickets { _ = core.unban(ticket.id) }
+        do { try await store.forgetBans(jail: name, ip: nil) } catch {
+            log.log(.error, "fail2ban.actions", "[\(name)] Removing bans from the store failed: \(error)")
+        }
+        for ticket in tickets { log.log(.notice, "fail2ban.actions", "[\(name)] Unban \(ticket.id)") }
+        if !tickets.isEmpty { worker.submit(.flush(tickets.map { BanInfo($0) })) }
+        return tickets.count
+    }
+
+    // MARK: get / set
+
+    func get(_ words: [String]) async throws(ServerError) -> ControlValue {
+        guard let option = words.first else { throw .invalidCommand("(no get action)") }
+        switch option {
+        case "logpath": return .list(filePaths.map { .string($0) })
+        case "logencoding": return .string(definition.logEncoding ?? "auto")
+        case "journalmatch": return .list((definition.filter?.journalMatch ?? []).map { .string($0) })
+        case "ignoreself": return .bool(ignore.list.ignoreSelf)
+        case "ignoreip": return .list(ignore.list.entries.map { .string($0) })
+        case "ignorecommand": return .string(ignore.command ?? "")
+        case "ignorecache": return ignore.cacheOptions.map { .string($0) } ?? .null
+        case "prefregex": return .string(definition.filter?.prefRegex ?? "")
+        case "failregex": return .list((definition.filter?.failRegex ?? []).map { .string($0) })
+        case "ignoreregex": return .list((definition.filter?.ignoreRegex ?? []).map { .string($0) })
+        case "usedns": return .string(filter.options.useDns)
+        case "findtime": return .int(Int(core.settings.findTime))
+        case "datepattern": return definition.filter?.datePattern.map { .string($0) } ?? .null
+        case "logtimezone": return definition.logTimezone.map { .string($0) } ?? .null
+        case "maxmatches": return .int(core.settings.maxMatches)
+        case "maxretry": return .int(core.settings.maxRetry)
+        case "maxlines": return .int(filter.maxLines)
+        case "bantime": return .int(Int(core.settings.banTime))
+        case "banip": return .list(banList(withTime: words.dropFirst().first == "--with-time").map { .string($0) })
+        case "banned": return bannedValue(Array(words.dropFirst()))
+        case "actions": return .list(worker.actions.map { .string($0.name) })
+        case "action":
+            guard words.count >= 3, let action = worker.actions.first(where: { $0.name == words[1] }) else {
+                throw .invalidCommand("(no action '\(words.dropFirst().first ?? "")' in jail \(name))")
+            }
+            if let command = await action.command(words[2]) { return .string(command) }
+            if let value = await action.property(words[2]) { return .string(value) }
+            throw .invalidCommand("(action '\(words[1])' has no property '\(words[2])')")
+        default:
+            if option.hasPrefix("bantime.") { return bantimeExtra(String(option.dropFirst("bantime.".count))) }
+            throw .invalidCommand("(no get action or not yet implemented)")
+        }
+    }
+
+    func bannedValue(_ ids: [String]) -> ControlValue {
+        if ids.isEmpty { return .list(core.bans.tickets.map { .string($0.id) }) }
+        if ids.count == 1 { return .int(core.bans.contains(ids[0]) ? 1 : 0) }
+        return .list(ids.map { .int(core.bans.contains($0) ? 1 : 0) })
+    }
+
+    private func bantimeExtra(_ option: String) -> ControlValue {
+        guard let value = definition.banTimeOptions["bantime." + option] ?? definition.options["bantime." + option] else { return .null }
+        return .string(value)
+    }
+
+    func set(_ words: [String]) async throws(ServerError) -> ControlValue {
+        guard words.count >= 2 else { throw .invalidCommand("(no set action or not yet implemented)") }
+        let option = words[0], value = words[1]
+        func seconds() throws(ServerError) -> Double {
+            do { return try TimeAbbreviation.seconds(value) } catch {
+                throw .invalidValue(option: option, value: value, reason: "expected a time like 600, 10m, 1h")
+            }
+        }
+        func integer() throws(ServerError) -> Int {
+            guard let n = Int(value) else { throw .invalidValue(option: option, value: value, reason: "expected an integer") }
+            return n
+        }
+        switch option {
+        case "banip": return .int(await banIPs(Array(words.dropFirst())))
+        case "unbanip":
+            let reportAbsent = value == "--report-absent"
+            return .int(try await unbanIPs(Array(words.dropFirst(reportAbsent ? 2 : 1)), reportAbsent: reportAbsent))
+        case "unbanall": return .int(await unbanAll())
+        case "idle":
+            guard value == "on" || value == "off" else { throw .invalidValue(option: "idle", value: value, reason: "must be 'on' or 'off'") }
+            setIdle(value == "on")
+            return .bool(isIdle)
+        case "bantime":
+            var settings = core.settings
+            settings.banTime = try seconds()
+            core.settings = settings
+            return .int(Int(settings.banTime))
+        case "findtime":
+            var settings = core.settings
+            settings.findTime = try seconds()
+            core.settings = settings
+            filter.options.findTime = settings.findTime
+            return .int(Int(settings.findTime))
+        case "maxretry":
+            var settings = core.settings
+            settings.maxRetry = try integer()
+            core.settings = settings
+            return .int(settings.maxRetry)
+        case "maxmatches":
+            var settings = core.settings
+            settings.maxMatches = try integer()
+            core.settings = settings
+            return .int(settings.maxMatches)
+        case "usedns":
+            filter.options.useDns = value
+            return .string(value)
+        case "addignoreip":
+            for entry in words.dropFirst() {
+                do { try ignore.list.add(entry) } catch { throw .invalidValue(option: option, value: entry, reason: "\(error)") }
+            }
+            return .list(ignore.list.entries.map { .string($0) })
+        case "delignoreip":
+            ignore.list.remove(value)
+            return .list(ignore.list.entries.map { .string($0) })
+        case "ignoreself":
+            let on = ["true", "yes", "on", "1"].contains(value.lowercased())
+            ignore.list.ignoreSelf = on
+            return .bool(on)
+        case "ignorecommand":
+            ignore.command = value.isEmpty ? nil : value
+            return .string(value)
+        case "ignorecache":
+            ignore.cacheOptions = value
+            return .string(value)
+        case "action":
+            guard words.count >= 4, let action = worker.actions.first(where: { $0.name == words[1] }) else {
+                throw .invalidCommand("(no action '\(value)' in jail \(name))")
+            }
+            await action.setProperty(words[2], words[3])
+            return .string(words[3])
+        default:
+            throw .invalidCommand("'\(option)' (no set action or not yet implemented)")
+        }
+    }
+}
+
+extension JailRuntime {
+    /// `reban`: hands every current ban to the actions again (after a firewall lost them).
+    func reban() -> Int {
+        let tickets = core.bans.tickets
+        for ticket in tickets {
+            log.log(.notice, "fail2ban.actions", "[\(name)] Reban \(ticket.id)")
+            worker.submit(.reban(BanInfo(ticket)))
+        }
+        return tickets.count
+    }
+}

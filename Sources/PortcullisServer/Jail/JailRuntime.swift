@@ -1,0 +1,355 @@
+import Foundation
+import PortcullisActions
+import PortcullisConfig
+import PortcullisFilter
+import PortcullisJail
+import PortcullisLogs
+import PortcullisStore
+
+/// One running jail: its log sources feed its filter, the filter's failures feed its decision
+/// core, and every ban is made durable in the store before its actions run.
+///
+/// The actor owns the non-Sendable filter, so lines are processed in the order they were read,
+/// while control commands (`status`, `banip`, `set …`) interleave between batches.
+actor JailRuntime {
+    nonisolated let name: String
+    private(set) var definition: JailDefinition
+    var core: JailCore
+    var filter: LineFilter
+    var ignore: IgnoreChecker
+    let store: any BanStore
+    let log: ServerLog
+    let runner = CommandRunner()
+    var worker: ActionWorker
+    var watcher: FileWatcher?
+    var journal: JournalReader?
+    var readTask: Task<Void, Never>?
+    var expiryTask: Task<Void, Never>?
+    var pendingPositions: [String: LogPosition] = [:]
+    var lastPositionSave = 0.0
+    var inOperation = false
+    private(set) var isIdle = false
+    /// Counters for `status` and the metrics endpoint.
+    private(set) var linesRead = 0
+    private(set) var actionErrors = 0
+
+    init(definition: JailDefinition, store: any BanStore, log: ServerLog) throws(ServerError) {
+        name = definition.name
+        self.definition = definition
+        self.store = store
+        self.log = log
+        guard let filterDefinition = definition.filter else {
+            throw .configuration("Jail '\(definition.name)' has no filter")
+        }
+        do {
+            let settings = try JailSettings(definition: definition)
+            let list = try IgnoreList(entries: definition.ignoreIP, ignoreSelf: definition.ignoreSelf ?? true)
+            core = JailCore(name: definition.name, settings: settings, ignoreList: list)
+            ignore = IgnoreChecker(list: list, command: definition.ignoreCommand, cacheOptions: definition.options["ignorecache"])
+        } catch {
+            throw .configuration("Jail '\(definition.name)': \(error)")
+        }
+        var options = LineFilter.Options()
+        options.useDns = definition.usedns ?? "warn"
+        options.checkFindTime = true
+        options.inOperation = false
+        options.findTime = core.failures.settings.findTime
+        do {
+            filter = try LineFilter(definition: filterDefinition, options: options, timeZone: definition.logTimezone)
+        } catch {
+            throw .configuration("Jail '\(definition.name)': \(error)")
+        }
+        for python in definition.pythonActions {
+            log.log(.error, "fail2ban.jail", "[\(definition.name)] Python action '\(python.name)' (\(python.path)) is not supported by Portcullis; the jail runs without it")
+        }
+        let banTime = core.settings.banTime
+        let actions = definition.actions.map { CommandAction(definition: $0, log: log.sink, jailBanTime: banTime) }
+        worker = ActionWorker(jail: definition.name, actions: actions, log: log)
+    }
+
+    // MARK: - Life cycle
+
+    /// Starts the actions, restores the bans the store still holds (re-applying them before any
+    /// new line is read), then starts reading the logs.
+    func start() async {
+        log.log(.info, "fail2ban.jail", "Creating new jail '\(name)'")
+        do {
+            let scope = core.settings.increment?.overallJails == true ? nil : name
+            let history = try await store.banHistories(jail: scope)
+            core.seedHistory(history.mapValues { BanHistoryEntry(count: $0.banCount, timeOfBan: $0.lastTimeOfBan, banTime: $0.lastBanTime) })
+        } catch {
+            log.log(.error, "fail2ban.jail", "[\(name)] Reading ban history failed: \(error)")
+        }
+        for action in worker.actions {
+            do { try await action.start() } catch {
+                actionErrors += 1
+                log.log(.error, "fail2ban.actions", "[\(name)] \(error)")
+            }
+        }
+        await restoreBans()
+        await startReading()
+        startExpiry()
+        log.log(.info, "fail2ban.jail", "Jail '\(name)' started")
+    }
+
+    /// Stops reading, saves log positions and stops the actions (`actionstop`). Bans stay in the
+    /// store and come back at the next start.
+    func stop() async {
+        readTask?.cancel()
+        expiryTask?.cancel()
+        watcher?.stop()
+        journal?.stop()
+        await savePositions(force: true)
+        await worker.drain()
+        let banned = core.bans.tickets.map { BanInfo($0) }
+        for action in worker.actions {
+            do { try await action.flushAndStop(banned: banned) } catch {
+                log.log(.error, "fail2ban.actions", "[\(name)] \(error)")
+            }
+        }
+        log.log(.info, "fail2ban.jail", "Jail '\(name)' stopped")
+    }
+
+    func setIdle(_ idle: Bool) { isIdle = idle }
+
+    // MARK: - Reading
+
+    func startReading() async {
+        let backend = ((try? OptionSpec.parse(definition.backend))?.name ?? definition.backend).lowercased()
+        if backend == "systemd" {
+            startJournal()
+            return
+        }
+        let kind = LogBackend(configValue: backend) ?? .auto
+        do {
+            let watcher = try FileWatcher(backend: kind)
+            self.watcher = watcher
+            for spec in definition.logPath.flatMap({ LogPathSpec.parse(logpath: $0) }) {
+                let path = spec.pattern
+                let start = await startPosition(path: path, tail: spec.start != nil)
+                if path.contains("*") || path.contains("?") || path.contains("[") {
+                    _ = try watcher.add(glob: path, start: start)
+                } else {
+                    try watcher.add(path: path, start: start)
+                }
+                log.log(.info, "fail2ban.filter", "Added logfile: '\(path)'")
+            }
+            let events = watcher.events()
+            readTask = Task { [weak self] in
+                for await event in events {
+                    guard let self else { return }
+                    await self.handle(event)
+                }
+            }
+        } catch {
+            log.log(.error, "fail2ban.filter", "[\(name)] \(error)")
+        }
+    }
+
+    func startJournal() {
+        let options = (try? OptionSpec.parse(definition.backend))?.options ?? OrderedOptions()
+        let matches = JournalReader.parseJournalMatch((definition.filter?.journalMatch ?? []).joined(separator: " "))
+        do {
+            let reader = try JournalReader(matches: matches, journalPath: options["journalpath"],
+                                           journalFiles: options["journalfiles"].map { $0.split(separator: " ").map(String.init) })
+            journal = reader
+            try reader.seek(time: Clock.now() - core.settings.findTime)
+            let events = reader.events(pollInterval: 1.0)
+            readTask = Task { [weak self] in
+                for await event in events {
+                    guard let self else { return }
+                    await self.handle(event)
+                }
+            }
+        } catch {
+            log.log(.error, "fail2ban.filter", "[\(name)] \(error)")
+        }
+    }
+
+    func startPosition(path: String, tail: Bool) async -> LogStart {
+        let findTime = core.settings.findTime
+        let detector = definition.filter.flatMap { try? DateDetectorBox(definition: $0, timeZone: definition.logTimezone) }
+        let byTime = LogStart.time(Clock.now() - findTime) { line in detector?.time(of: line) }
+        if tail { return .end }
+        if let stored = try? await store.logPosition(jail: name, path: path) {
+            return .resume(LogPosition(path: path, firstLineHash: stored.firstLineHash, offset: stored.offset), otherwise: byTime)
+        }
+        return byTime
+    }
+
+    func handle(_ event: LogEvent) async {
+        switch event {
+        case .lines(let batch):
+            await process(batch)
+        case .rotated(let path, let how):
+            log.log(.info, "fail2ban.filter", "[\(name)] Log rotation detected for \(path) (\(how))")
+        case .missing(let path):
+            log.log(.warning, "fail2ban.filter", "[\(name)] Log file \(path) is missing; waiting for it")
+        case .error(let error):
+            log.log(.error, "fail2ban.filter", "[\(name)] \(error)")
+        }
+    }
+
+    func handle(_ event: JournalEvent) async {
+        switch event {
+        case .entries(let entries):
+            let now = Clock.now()
+            for entry in entries {
+                linesRead += 1
+                guard !isIdle else { continue }
+                var line = entry.line
+                let failures = line.withUTF8 { bytes in
+                    filter.process(line: bytes, time: entry.time, timeText: Clock.text(entry.time), now: now)
+                }
+                for failure in failures { await handle(failure, now: now) }
+            }
+        case .error(let error):
+            log.log(.error, "fail2ban.filter", "[\(name)] \(error)")
+        }
+    }
+
+    /// One batch of lines from a file: each line through the filter, each failure to the core.
+    func process(_ batch: LogBatch) async {
+        let now = Clock.now()
+        filter.options.inOperation = inOperation
+        var failures: [Failure] = []
+        for index in batch.lineRanges.indices {
+            let found = batch.withLine(index) { line in filter.process(line: line, now: now) }
+            if !found.isEmpty { failures.append(contentsOf: found) }
+        }
+        linesRead += batch.lineRanges.count
+        if !isIdle {
+            for failure in failures { await handle(failure, now: now) }
+        }
+        pendingPositions[batch.path] = batch.position
+        if !inOperation, Self.reachedEnd(of: batch) { inOperation = true }
+        await savePositions(force: false)
+    }
+
+    private static func reachedEnd(of batch: LogBatch) -> Bool {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: batch.path),
+              let size = attributes[FileAttributeKey.size] as? UInt64 else { return true }
+        return batch.position.offset >= size
+    }
+
+    func savePositions(force: Bool) async {
+        let now = Clock.now()
+        guard !pendingPositions.isEmpty, force || now - lastPositionSave >= 1 else { return }
+        let positions = pendingPositions.values.map {
+            StoredLogPosition(jail: name, path: $0.path, firstLineHash: $0.firstLineHash, offset: $0.offset)
+        }
+        pendingPositions.removeAll()
+        lastPositionSave = now
+        do { try await store.setLogPositions(positions) } catch {
+            log.log(.error, "fail2ban.filter", "[\(name)] Saving log positions failed: \(error)")
+        }
+    }
+
+    // MARK: - Failures and bans
+
+    func handle(_ failure: Failure, now: Double) async {
+        guard let ticket = FailureTicket(failure, now: now) else { return }
+        let id = ticket.id
+        if let reason = await ignoredBy(id) {
+            log.log(.info, "fail2ban.filter", "[\(name)] Ignore \(id) by \(reason)")
+            return
+        }
+        log.log(.info, "fail2ban.filter", "[\(name)] Found \(id) - \(Clock.text(ticket.time))")
+        await apply(core.handle(ticket, now: now, random: Double.random(in: 0..<1)), now: now)
+    }
+
+    func apply(_ decision: JailDecision, now: Double) async {
+        switch decision {
+        case .ban(let ticket):
+            await recordAndApply(ticket)
+        case .alreadyBanned(let ticket):
+            log.log(.notice, "fail2ban.actions", "[\(name)] \(ticket.id) already banned")
+        case .prolonged(let ticket):
+            log.log(.notice, "fail2ban.actions", "[\(name)] Prolong \(ticket.id) until \(ticket.endTime.map(Clock.text) ?? "permanent")")
+            do { try await store.addBan(StoredBan(ticket, jail: name)) } catch {
+                log.log(.error, "fail2ban.actions", "[\(name)] Recording the ban of \(ticket.id) failed: \(error)")
+            }
+        case .expired(let ticket):
+            log.log(.info, "fail2ban.actions", "[\(name)] Ignore \(ticket.id), expired bantime")
+        case .counted:
+            break
+        }
+    }
+
+    /// Records the ban durably, then hands it to the actions.
+    func recordAndApply(_ ticket: BanTicket) async {
+        do {
+            try await store.addBan(StoredBan(ticket, jail: name))
+        } catch {
+            log.log(.error, "fail2ban.actions", "[\(name)] Recording the ban of \(ticket.id) failed: \(error); banning anyway")
+        }
+        if ticket.banCount > 1, let base = Optional(core.settings.banTime), ticket.banTime != base {
+            log.log(.notice, "fail2ban.actions", "[\(name)] Increase Ban \(ticket.id) (\(ticket.banCount) # \(Self.duration(ticket.banTime)) -> \(ticket.endTime.map(Clock.text) ?? "permanent"))")
+        }
+        log.log(.notice, "fail2ban.actions", "[\(name)] Ban \(ticket.id)")
+        worker.submit(.ban(BanInfo(ticket)))
+    }
+
+    /// Puts back the bans the store holds that have not expired, skipping ignored addresses.
+    /// The ignore decision; `ignorecommand` may run, so the checker's cache is written back after.
+    func ignoredBy(_ id: String) async -> String? {
+        var checker = ignore
+        let reason = await checker.ignoredBy(id, runner: runner)
+        ignore = checker
+        return reason
+    }
+
+    func restoreBans() async {
+        let now = Clock.now()
+        let stored: [StoredBan]
+        do { stored = try await store.currentBans(jail: name, now: now) } catch {
+            log.log(.error, "fail2ban.actions", "[\(name)] Restore bans failed: \(error)")
+            return
+        }
+        for ban in stored {
+            if let reason = await ignoredBy(ban.ip) {
+                log.log(.info, "fail2ban.filter", "[\(name)] Ignore \(ban.ip) by \(reason)")
+                continue
+            }
+            var ticket = BanTicket(ban)
+            ticket.restored = true
+            guard core.restore(ticket, now: now) else { continue }
+            log.log(.notice, "fail2ban.actions", "[\(name)] Restore Ban \(ticket.id)")
+            worker.submit(.ban(BanInfo(ticket)))
+        }
+    }
+
+    func startExpiry() {
+        expiryTask = Task { [weak self] in
+            while !Task.isCancelled {
+                guard let self else { return }
+                let wait = await self.expireDue()
+                try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
+            }
+        }
+    }
+
+    /// Unbans what expired; returns how long to wait before looking again.
+    func expireDue() async -> Double {
+        let now = Clock.now()
+        for ticket in core.expire(now: now) { await unbanned(ticket) }
+        guard let next = core.bans.nextExpiry else { return 1 }
+        return min(1, max(0.01, next - now))
+    }
+
+    func unbanned(_ ticket: BanTicket) async {
+        do { try await store.removeBan(jail: name, ip: ticket.id) } catch {
+            log.log(.error, "fail2ban.actions", "[\(name)] Removing the ban of \(ticket.id) from the store failed: \(error)")
+        }
+        log.log(.notice, "fail2ban.actions", "[\(name)] Unban \(ticket.id)")
+        worker.submit(.unban(BanInfo(ticket)))
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        if seconds < 0 { return "permanent" }
+        let total = Int(seconds)
+        let days = total / 86400, hours = total % 86400 / 3600, minutes = total % 3600 / 60, secs = total % 60
+        let clock = String(format: "%02d:%02d:%02d", hours, minutes, secs)
+        return days > 0 ? "\(days) days, \(clock)" : clock
+    }
+}

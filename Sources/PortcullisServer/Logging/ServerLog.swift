@@ -1,0 +1,150 @@
+import Foundation
+import PortcullisConfig
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The daemon's log, written in fail2ban's format so that everything reading fail2ban's log keeps
+/// working: the stock `recidive` jail, logwatch, people's grep habits.
+///
+///     2026-11-21 08:30:00,123 fail2ban.actions        [4242]: NOTICE  [sshd] Ban 192.0.2.1
+///
+/// Targets are fail2ban's: a file path (appended, reopened by `flushlogs` for logrotate),
+/// `STDOUT`, `STDERR`, `SYSLOG` (the `/dev/log` datagram socket, no time stamp, no padding) and
+/// `SYSTEMD-JOURNAL` (sent to syslog the same way).
+public final class ServerLog: Sendable {
+    private struct State {
+        var level: LogLevel
+        var target: String
+        var descriptor: Int32
+        var isSyslog: Bool
+    }
+    private let state: Mutex<State>
+    private let pid = getpid()
+    private let syslogSocket: String
+
+    /// Opens `target` at `level`. A file target that cannot be opened is an error naming the path.
+    public init(target: String, level: LogLevel, syslogSocket: String = "auto") throws(ServerError) {
+        self.syslogSocket = syslogSocket == "auto" ? "/dev/log" : syslogSocket
+        let (descriptor, isSyslog) = try Self.open(target: target, syslogSocket: self.syslogSocket)
+        state = Mutex(State(level: level, target: target, descriptor: descriptor, isSyslog: isSyslog))
+    }
+
+    deinit {
+        state.withLock { s in if s.descriptor > 2 { close(s.descriptor) } }
+    }
+
+    public var level: LogLevel {
+        get { state.withLock { $0.level } }
+        set { state.withLock { $0.level = newValue } }
+    }
+
+    public var target: String { state.withLock { $0.target } }
+
+    /// Switches to another target (`set logtarget`); the old one stays when the new one fails.
+    public func setTarget(_ target: String) throws(ServerError) {
+        let (descriptor, isSyslog) = try Self.open(target: target, syslogSocket: syslogSocket)
+        state.withLock { s in
+            if s.descriptor > 2 { close(s.descriptor) }
+            s = State(level: s.level, target: target, descriptor: descriptor, isSyslog: isSyslog)
+        }
+    }
+
+    /// Reopens a file target (after logrotate moved it away). Returns fail2ban's reply.
+    public func flush() -> String {
+        let target = self.target
+        guard !Self.streamTargets.contains(target.uppercased()) else { return "flushed" }
+        do { try setTarget(target); return "rolled over" } catch { return "flushed" }
+    }
+
+    /// Writes one message when `level` passes the current threshold.
+    public func log(_ level: LogLevel, _ logger: String, _ message: String) {
+        state.withLock { s in
+            guard level >= s.level else { return }
+            var line: String
+            let name = logger.count < 24 ? logger + String(repeating: " ", count: 24 - logger.count) : logger
+            let levelName = level.name.count < 7 ? level.name + String(repeating: " ", count: 7 - level.name.count) : level.name
+            if s.isSyslog {
+                line = "<\(Self.syslogPriority(level))>\(logger)[\(pid)]: \(level.name) \(message)"
+            } else {
+                line = "\(Self.timestamp()) \(name)[\(pid)]: \(levelName) \(message)\n"
+            }
+            line.withUTF8 { bytes in
+                var offset = 0
+                while offset < bytes.count {
+                    let n = write(s.descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                    if n <= 0 { if n < 0 && errno == EINTR { continue }; break }
+                    if s.isSyslog { break }
+                    offset += n
+                }
+            }
+        }
+    }
+
+    /// A `LogSink` for the stages (actions, log sources) to report through.
+    public var sink: LogSink { { [self] level, logger, message in self.log(level, logger, message) } }
+
+    static let streamTargets: Set<String> = ["STDOUT", "STDERR", "SYSLOG", "SYSOUT", "SYSTEMD-JOURNAL"]
+
+    private static func open(target: String, syslogSocket: String) throws(ServerError) -> (Int32, Bool) {
+        switch target.uppercased() {
+        case "STDOUT", "SYSOUT": return (1, false)
+        case "STDERR": return (2, false)
+        case "SYSLOG", "SYSTEMD-JOURNAL":
+            let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+            guard fd >= 0 else { throw ServerError.logTarget(target, String(cString: strerror(errno))) }
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            let path = Array(syslogSocket.utf8)
+            guard path.count < MemoryLayout.size(ofValue: address.sun_path) else {
+                close(fd); throw ServerError.logTarget(target, "syslog socket path too long: \(syslogSocket)")
+            }
+            withUnsafeMutableBytes(of: &address.sun_path) { raw in
+                raw.copyBytes(from: path)
+                raw[path.count] = 0
+            }
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
+            guard connected == 0 else {
+                let reason = String(cString: strerror(errno))
+                close(fd)
+                throw ServerError.logTarget(target, "Syslog socket file: \(syslogSocket) does not exist or is not a socket (\(reason))")
+            }
+            return (fd, true)
+        default:
+            let fd = Glibc.open(target, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+            guard fd >= 0 else { throw ServerError.logTarget(target, "Unable to log to '\(target)': \(String(cString: strerror(errno)))") }
+            return (fd, false)
+        }
+    }
+
+    private static func syslogPriority(_ level: LogLevel) -> Int {
+        let facilityDaemon = 3 << 3
+        let severity: Int = switch level {
+        case .critical: 2
+        case .error: 3
+        case .warning: 4
+        case .notice: 5
+        case .info: 6
+        default: 7
+        }
+        return facilityDaemon | severity
+    }
+
+    /// Python logging's default `asctime`: local time, `YYYY-MM-DD HH:MM:SS,mmm`.
+    static func timestamp() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var seconds = now.tv_sec
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        let millis = Int(now.tv_nsec / 1_000_000)
+        func pad(_ v: Int32, _ width: Int = 2) -> String {
+            let s = String(v)
+            return s.count < width ? String(repeating: "0", count: width - s.count) + s : s
+        }
+        return "\(parts.tm_year + 1900)-\(pad(parts.tm_mon + 1))-\(pad(parts.tm_mday)) \(pad(parts.tm_hour)):\(pad(parts.tm_min)):\(pad(parts.tm_sec)),\(pad(Int32(millis), 3))"
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import PortcullisTestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A Portcullis daemon run for real, inside the host namespace of a `NamespacePair`, on a copy
+/// of Debian's stock fail2ban tree with a test jail in `jail.local`.
+final class DaemonHarness: @unchecked Sendable {
+    let namespaces: NamespacePair
+    let directory: TemporaryDirectory
+    let binary: String
+    var configDirectory: String { directory.path + "/etc" }
+    var socket: String { directory.path + "/p.sock" }
+    var logFile: String { directory.path + "/auth.log" }
+    var daemonLog: String { directory.path + "/portcullis.log" }
+    private var process: Process?
+
+    /// Copies the stock tree and writes `fail2ban.local` (everything under the temp folder) and
+    /// `jail.local` with `jail` (the text of the test jail's section(s)).
+    init(namespaces: NamespacePair, jail: String) throws {
+        self.namespaces = namespaces
+        directory = try TemporaryDirectory(prefix: "portcullis-e2e")
+        binary = try PortcullisBinary.path()
+        let stock = try DebianFail2ban.configDirectory().path
+        try Command.check(["cp", "-R", stock, configDirectory])
+        try directory.write("etc/fail2ban.local", """
+            [Definition]
+            loglevel = INFO
+            logtarget = \(daemonLog)
+            socket = \(socket)
+            pidfile = \(directory.path)/p.pid
+            dbfile = \(directory.path)/p.sqlite3
+
+            """)
+        try directory.write("etc/jail.local", jail.replacingOccurrences(of: "@LOG@", with: logFile))
+        FileManager.default.createFile(atPath: logFile, contents: nil)
+    }
+
+    /// Starts `portcullis server -f` in the host namespace and waits until it answers `ping`.
+    func start() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["ip", "netns", "exec", namespaces.host, binary, "server", "-f", "-x", "-c", configDirectory]
+        // The daemon reads log times in UTC, as the lines are written (other suites change TZ).
+        process.environment = ProcessInfo.processInfo.environment.merging(["TZ": "UTC"]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        self.process = process
+        try waitUntil("the server answers ping", timeout: 20) { (try? self.client(["ping"]))?.status == 0 }
+    }
+
+    /// Kills the daemon without letting it clean up (SIGKILL), as a crash or OOM would.
+    func kill9() {
+        guard let process else { return }
+        // `ip netns exec` execs the binary, so the pid is the daemon's own.
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    /// `client stop`, then waits for the process to exit.
+    func stop() throws {
+        guard let process else { return }
+        _ = try? client(["stop"])
+        let deadline = Date().addingTimeInterval(15)
+        while process.isRunning && Date() < deadline { usleep(50_000) }
+        if process.isRunning { kill9() }
+        self.process = nil
+    }
+
+    @discardableResult
+    func client(_ words: [String]) throws -> CommandOutput {
+        try Command.run([binary, "client", "-s", socket] + words)
+    }
+
+    /// Appends sshd failures for `address` with the current time, as sshd writes them.
+    func appendFailures(address: String, count: Int, user: String = "root") throws {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "MMM dd HH:mm:ss"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        var text = ""
+        for i in 0..<count {
+            text += "\(formatter.string(from: Date())) gate sshd[\(4000 + i)]: Failed password for \(user) from \(address) port \(50000 + i) ssh2\n"
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: logFile))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(text.utf8))
+        try handle.close()
+    }
+
+    func remove() {
+        try? stop()
+        directory.remove()
+    }
+}
+
+struct TimedOut: Error, CustomStringConvertible { let description: String }
+
+/// Polls `condition` until it holds (every 50 ms) or `timeout` seconds pass.
+func waitUntil(_ what: String, timeout: Double, _ condition: () throws -> Bool) throws {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        if try condition() { return }
+        usleep(50_000)
+    }
+    throw TimedOut(description: "timed out after \(timeout) s waiting until \(what)")
+}

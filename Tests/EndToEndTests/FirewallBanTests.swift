@@ -1,0 +1,95 @@
+import Foundation
+import PortcullisTestSupport
+import Testing
+
+/// The daemon end to end, with the stock shell actions against a real kernel firewall in a
+/// namespace the test made: log lines in, a peer's packets dropped, bans that survive `kill -9`
+/// and a flushed firewall, manual ban/unban, expiry.
+@Suite(.serialized)
+struct FirewallBanTests {
+    static func jail(banaction: String) -> String {
+        """
+        [DEFAULT]
+        ignoreself = false
+        ignoreip =
+
+        [e2e]
+        enabled = true
+        filter = sshd
+        backend = auto
+        logpath = @LOG@
+        maxretry = 3
+        findtime = 10m
+        bantime = 1h
+        banaction = \(banaction)
+        banaction_allports = \(banaction)
+        action = %(action_)s
+
+        """
+    }
+
+    @Test func nftablesBanSurvivesKillAndFlush() throws {
+        let pair = try NamespacePair(index: 1)
+        defer { pair.remove() }
+        let daemon = try DaemonHarness(namespaces: pair, jail: Self.jail(banaction: "nftables-allports"))
+        defer { daemon.remove() }
+        try pair.startService()
+        try daemon.start()
+        #expect(try pair.peerCanReachHost())
+
+        try daemon.appendFailures(address: pair.peerAddress, count: 3)
+        try waitUntil("the peer is banned", timeout: 10) {
+            try daemon.client(["status", "e2e"]).stdout.contains(pair.peerAddress)
+        }
+        try waitUntil("the rule is in the kernel", timeout: 10) {
+            try pair.inHost(["nft", "list", "ruleset"]).stdout.contains(pair.peerAddress)
+        }
+        #expect(try !pair.peerCanReachHost())
+        let status = try daemon.client(["status", "e2e"]).stdout
+        #expect(status.contains("Currently banned:\t1"))
+
+        // A crash, then the firewall is flushed while the daemon is down: the restart restores it.
+        daemon.kill9()
+        try pair.inHost(["nft", "flush", "ruleset"])
+        #expect(try pair.peerCanReachHost())
+        try daemon.start()
+        try waitUntil("the ban is re-applied after restart", timeout: 10) {
+            try pair.inHost(["nft", "list", "ruleset"]).stdout.contains(pair.peerAddress)
+        }
+        #expect(try !pair.peerCanReachHost())
+        let log = try String(contentsOfFile: daemon.daemonLog, encoding: .utf8)
+        #expect(log.contains("NOTICE  [e2e] Restore Ban \(pair.peerAddress)"))
+
+        // Manual unban and ban.
+        #expect(try daemon.client(["set", "e2e", "unbanip", pair.peerAddress]).status == 0)
+        try waitUntil("the unban reaches the kernel", timeout: 10) { try pair.peerCanReachHost() }
+        #expect(try daemon.client(["set", "e2e", "banip", pair.peerAddress]).status == 0)
+        try waitUntil("the manual ban reaches the kernel", timeout: 10) { try !pair.peerCanReachHost() }
+        try daemon.stop()
+    }
+
+    @Test func iptablesBanLiftsAfterBantime() throws {
+        let pair = try NamespacePair(index: 2)
+        defer { pair.remove() }
+        let daemon = try DaemonHarness(namespaces: pair, jail: Self.jail(banaction: "iptables-allports"))
+        defer { daemon.remove() }
+        try pair.startService()
+        try daemon.start()
+        #expect(try pair.peerCanReachHost())
+        #expect(try daemon.client(["set", "e2e", "bantime", "3"]).status == 0)
+
+        try daemon.appendFailures(address: pair.peerAddress, count: 3)
+        try waitUntil("the iptables rule holds the peer", timeout: 10) {
+            try pair.inHost(["iptables", "-S"]).stdout.contains(pair.peerAddress)
+        }
+        #expect(try !pair.peerCanReachHost())
+        let banned = try daemon.client(["banned"]).stdout
+        #expect(banned.contains(pair.peerAddress))
+
+        try waitUntil("the ban lifts after bantime", timeout: 10) { try pair.peerCanReachHost() }
+        #expect(try !pair.inHost(["iptables", "-S"]).stdout.contains(pair.peerAddress))
+        try daemon.stop()
+        // actionstop removed the jail's chain.
+        #expect(try !pair.inHost(["iptables", "-S"]).stdout.contains("f2b-e2e"))
+    }
+}

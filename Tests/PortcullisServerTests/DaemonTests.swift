@@ -1,0 +1,156 @@
+import Foundation
+import PortcullisClient
+import PortcullisTestSupport
+import Testing
+@testable import PortcullisServer
+
+/// The daemon in process, on a small config tree of its own with an action that records to a
+/// file: failures counted from a real log file, bans recorded before the action runs, client
+/// commands answered, bans restored after a restart.
+@Suite(.serialized)
+struct DaemonTests {
+    final class Tree: @unchecked Sendable {
+        let directory: TemporaryDirectory
+        var path: String { directory.path }
+        var socket: String { path + "/d.sock" }
+        var log: String { path + "/app.log" }
+        var record: String { path + "/actions.txt" }
+
+        init(jailOptions: String = "") throws {
+            directory = try TemporaryDirectory(prefix: "portcullis-daemon")
+            try directory.write("etc/fail2ban.local", """
+                [Definition]
+                logtarget = \(path)/daemon.log
+                socket = \(socket)
+                pidfile = \(path)/d.pid
+                dbfile = \(path)/d.sqlite3
+                """)
+            try directory.write("etc/filter.d/app.conf", """
+                [Definition]
+                failregex = ^\\s*login failed for <F-USER>\\S+</F-USER> from <HOST>$
+                datepattern = {^LN-BEG}EPOCH
+                """)
+            try directory.write("etc/action.d/record.conf", """
+                [Definition]
+                actionstart = echo start <name> >> <file>
+                actionstop = echo stop <name> >> <file>
+                actionban = echo ban <ip> <failures> <F-USER> >> <file>
+                actionunban = echo unban <ip> >> <file>
+                [Init]
+                file = \(record)
+                """)
+            try directory.write("etc/jail.conf", """
+                [DEFAULT]
+                ignoreself = false
+                [app]
+                enabled = true
+                filter = app
+                logpath = \(log)
+                maxretry = 2
+                findtime = 10m
+                bantime = 1h
+                action = record
+                \(jailOptions)
+                """)
+            FileManager.default.createFile(atPath: log, contents: nil)
+        }
+
+        func append(_ lines: [String]) throws {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+            try handle.seekToEnd()
+            let now = Int(Date().timeIntervalSince1970)
+            try handle.write(contentsOf: Data(lines.map { "\(now) \($0)\n" }.joined().utf8))
+            try handle.close()
+        }
+
+        func recorded() -> String { (try? String(contentsOfFile: record, encoding: .utf8)) ?? "" }
+    }
+
+    static func start(_ tree: Tree) async throws -> (Daemon, Task<Void, Error>) {
+        let daemon = try Daemon(configuration: ServerConfiguration(configDirectory: tree.path + "/etc", removeStaleSocket: true))
+        let task = Task { try await daemon.run() }
+        try await until("the daemon answers") { ControlConnection.isAnswering(socketPath: tree.socket) }
+        return (daemon, task)
+    }
+
+    static func send(_ tree: Tree, _ words: [String]) async throws -> ControlResponse {
+        try await Task.detached { try ControlConnection.send(words, socketPath: tree.socket, timeout: 10) }.value
+    }
+
+    static func until(_ what: String, timeout: Double = 10, _ condition: @Sendable () async throws -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try await condition() { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("timed out waiting until \(what)")
+        throw CancellationError()
+    }
+
+    @Test func bansFromTheLogRunTheActionAndAnswerTheClient() async throws {
+        let tree = try Tree()
+        defer { tree.directory.remove() }
+        let (daemon, task) = try await Self.start(tree)
+        try tree.append(["login failed for alice from 192.0.2.7", "login failed for bob from 198.51.100.1",
+                         "login failed for alice from 192.0.2.7"])
+        try await Self.until("the action ran") { tree.recorded().contains("ban 192.0.2.7 2 alice") }
+        #expect(!tree.recorded().contains("198.51.100.1"))
+
+        guard case .ok(let status) = try await Self.send(tree, ["status", "app"]) else { Issue.record("status failed"); return }
+        let text = Beautifier.format(command: ["status", "app"], response: status)
+        #expect(text.contains("Currently failed:\t1"))
+        #expect(text.contains("Total failed:\t3"))
+        #expect(text.contains("Banned IP list:\t192.0.2.7"))
+
+        #expect(try await Self.send(tree, ["set", "app", "banip", "203.0.113.9"]) == .ok(.int(1)))
+        try await Self.until("the manual ban ran") { tree.recorded().contains("ban 203.0.113.9") }
+        #expect(try await Self.send(tree, ["banned", "203.0.113.9"]) == .ok(.list([.list([.string("app")])])))
+        #expect(try await Self.send(tree, ["set", "app", "unbanip", "203.0.113.9"]) == .ok(.int(1)))
+        try await Self.until("the unban ran") { tree.recorded().contains("unban 203.0.113.9") }
+        #expect(try await Self.send(tree, ["get", "app", "maxretry"]) == .ok(.int(2)))
+        #expect(try await Self.send(tree, ["get", "app", "actions"]) == .ok(.list([.string("record")])))
+        guard case .failure = try await Self.send(tree, ["status", "nosuchjail"]) else {
+            Issue.record("an unknown jail must be an error"); return
+        }
+
+        daemon.requestStop()
+        try await task.value
+        #expect(tree.recorded().contains("stop app"))
+        #expect(!FileManager.default.fileExists(atPath: tree.socket))
+    }
+
+    @Test func bansComeBackAfterARestart() async throws {
+        let tree = try Tree()
+        defer { tree.directory.remove() }
+        var (daemon, task) = try await Self.start(tree)
+        try tree.append(["login failed for eve from 192.0.2.50", "login failed for eve from 192.0.2.50"])
+        try await Self.until("the ban ran") { tree.recorded().contains("ban 192.0.2.50") }
+        daemon.requestStop()
+        try await task.value
+
+        (daemon, task) = try await Self.start(tree)
+        try await Self.until("the ban is restored") {
+            tree.recorded().split(separator: "\n").filter { $0.hasPrefix("ban 192.0.2.50") }.count == 2
+        }
+        let log = try String(contentsOfFile: tree.path + "/daemon.log", encoding: .utf8)
+        #expect(log.contains("NOTICE  [app] Restore Ban 192.0.2.50"))
+        // The log was read up to its end before: the old lines are not counted again.
+        guard case .ok(let status) = try await Self.send(tree, ["status", "app"]) else { return }
+        #expect(Beautifier.format(command: ["status", "app"], response: status).contains("Total failed:\t0"))
+        daemon.requestStop()
+        try await task.value
+    }
+
+    @Test func hostileUserNamesNeverReachTheShell() async throws {
+        let tree = try Tree()
+        defer { tree.directory.remove() }
+        let (daemon, task) = try await Self.start(tree)
+        let marker = tree.path + "/pwned"
+        try tree.append(["login failed for x';touch${IFS}\(marker);' from 192.0.2.66",
+                         "login failed for $(touch${IFS}\(marker)) from 192.0.2.66"])
+        try await Self.until("the ban ran") { tree.recorded().contains("ban 192.0.2.66") }
+        #expect(!FileManager.default.fileExists(atPath: marker))
+        daemon.requestStop()
+        try await task.value
+    }
+}

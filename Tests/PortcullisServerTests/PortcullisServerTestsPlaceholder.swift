@@ -1,2 +1,0 @@
-// Replaced by the PortcullisServer tests as the target is built.
-import Testing
