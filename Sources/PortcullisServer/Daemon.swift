@@ -10,6 +10,8 @@ public actor Daemon {
     let configuration: ServerConfiguration
     let log: ServerLog
     let store: SQLiteBanStore
+    /// Set when `dbfile` was fail2ban's own database: it was moved aside and is imported at start.
+    let fail2banDatabase: String?
     var jails: [String: JailRuntime] = [:]
     var jailOrder: [String] = []
     let signals = SignalEvents()
@@ -26,10 +28,35 @@ public actor Daemon {
         dbMaxMatches = settings.dbMaxMatches
         let dbFile = settings.dbFile.lowercased() == "none" || settings.dbFile.isEmpty ? ":memory:" : settings.dbFile
         if dbFile != ":memory:" { try Self.makeParent(of: dbFile) }
+        var movedAside: String? = nil
         do {
             store = try SQLiteBanStore(path: dbFile, maxMatches: settings.dbMaxMatches)
+        } catch where error.kind == .fail2banDatabase {
+            // A migrating administrator's fail2ban.sqlite3: keep it whole beside ours, import it at start.
+            let aside = dbFile + ".fail2ban"
+            guard !FileManager.default.fileExists(atPath: aside), rename(dbFile, aside) == 0 else {
+                throw .store("\(dbFile) is fail2ban's database and \(aside) exists already; move one of them away")
+            }
+            movedAside = aside
+            do { store = try SQLiteBanStore(path: dbFile, maxMatches: settings.dbMaxMatches) } catch {
+                throw .store("\(error)")
+            }
         } catch {
             throw .store("\(error)")
+        }
+        fail2banDatabase = movedAside
+    }
+
+    /// Imports fail2ban's database (bans, history, log positions) before any jail starts, so a
+    /// migration keeps every current ban.
+    func importFail2banDatabase() async {
+        guard let path = fail2banDatabase else { return }
+        do {
+            let report = try await SQLiteBanStore.importFail2banDatabase(from: path, into: store, now: Clock.now())
+            log.log(.notice, "fail2ban.database", "Imported fail2ban's database \(path) (schema \(report.schemaVersion)): \(report.currentBans) current bans, \(report.historyBans) past bans, \(report.logPositions) log positions, \(report.skippedRows) rows skipped")
+            for problem in report.problems.prefix(10) { log.log(.warning, "fail2ban.database", problem) }
+        } catch {
+            log.log(.error, "fail2ban.database", "Importing fail2ban's database \(path) failed: \(error)")
         }
     }
 
@@ -52,6 +79,7 @@ public actor Daemon {
         try pidFile.write()
         listener.start()
         log.log(.info, "fail2ban.server", "Daemon started")
+        await importFail2banDatabase()
         await startJails(only: nil)
         let purge = startPurging()
         for await signal in signals.events {

@@ -153,4 +153,67 @@ struct DaemonTests {
         daemon.requestStop()
         try await task.value
     }
+
+    /// A migrating administrator's fail2ban.sqlite3 at `dbfile`: moved aside, imported, and its
+    /// current bans applied at start. The database is written by fail2ban's own code (Debian's
+    /// package, unpacked at test time).
+    @Test func fail2banDatabaseIsImportedAtStart() async throws {
+        let tree = try Tree()
+        defer { tree.directory.remove() }
+        let library = try DebianFail2ban.root().appendingPathComponent("usr/lib/python3/dist-packages").path
+        let script = """
+            import sys, time
+            from fail2ban.server.database import Fail2BanDb
+            from fail2ban.server.ticket import FailTicket
+            class Actions:
+                def getBanTime(self): return 3600
+            class Jail:
+                def __init__(self, name): self.name, self.actions = name, Actions()
+            db = Fail2BanDb(sys.argv[1]); app = Jail('app'); db.addJail(app)
+            t = FailTicket('192.0.2.99', time.time() - 100, ['login failed for mallory from 192.0.2.99'])
+            t.setBanTime(3600); t.setBanCount(1); t.setAttempt(2)
+            db.addBan(app, t); db.close()
+            """
+        let output = try Command.run(["python3", "-c", script, tree.path + "/d.sqlite3"], environment: ["PYTHONPATH": library])
+        #expect(output.status == 0, "\(output)")
+
+        let (daemon, task) = try await Self.start(tree)
+        try await Self.until("the imported ban is applied") { tree.recorded().contains("ban 192.0.2.99") }
+        let log = try String(contentsOfFile: tree.path + "/daemon.log", encoding: .utf8)
+        #expect(log.contains("Imported fail2ban's database"))
+        #expect(FileManager.default.fileExists(atPath: tree.path + "/d.sqlite3.fail2ban"))
+        daemon.requestStop()
+        try await task.value
+    }
+
+    /// `backend = systemd[journalfiles=…]`: entries of a journal file the test writes (with
+    /// systemd-journal-remote) are matched by `journalmatch` and lead to a ban.
+    @Test func systemdBackendReadsTheJournal() async throws {
+        let tree = try Tree(jailOptions: "")
+        defer { tree.directory.remove() }
+        let journal = tree.path + "/test.journal"
+        try tree.directory.write("etc/filter.d/app.conf", """
+            [Definition]
+            failregex = ^\\S+ app\\[\\d+\\]: login failed for <F-USER>\\S+</F-USER> from <HOST>$
+            journalmatch = _SYSTEMD_UNIT=app.service + SYSLOG_IDENTIFIER=app
+            """)
+        try tree.directory.write("etc/jail.local", """
+            [app]
+            backend = systemd[journalfiles=\(journal)]
+            """)
+        func entry(_ message: String, unit: String) -> JournalFixture.Entry {
+            JournalFixture.Entry(realtime: UInt64(Date().timeIntervalSince1970 * 1_000_000), [
+                ("_HOSTNAME", "gate"), ("SYSLOG_IDENTIFIER", "app"), ("_PID", "42"), ("_SYSTEMD_UNIT", unit), ("MESSAGE", message),
+            ])
+        }
+        try JournalFixture.write([entry("login failed for a from 192.0.2.1", unit: "other.service")], to: journal)
+        let (daemon, task) = try await Self.start(tree)
+        try JournalFixture.write([entry("login failed for a from 192.0.2.77", unit: "app.service"),
+                                  entry("login failed for a from 192.0.2.77", unit: "app.service")], to: journal)
+        try await Self.until("the journal entries ban", timeout: 15) { tree.recorded().contains("ban 192.0.2.77 2 a") }
+        guard case .ok(let status) = try await Self.send(tree, ["status", "app"]) else { return }
+        #expect(Beautifier.format(command: ["status", "app"], response: status).contains("Journal matches:"))
+        daemon.requestStop()
+        try await task.value
+    }
 }
