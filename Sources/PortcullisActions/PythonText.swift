@@ -1,28 +1,9 @@
+import PortcullisConfig
+
 /// Python's `repr()` of a string, which fail2ban uses for command output lines in its log
 /// (`-- stderr: 'iptables: No chain/target/match by that name.'`).
 enum PythonText {
-    static func repr(_ text: String) -> String {
-        let quote: Character = text.contains("'") && !text.contains("\"") ? "\"" : "'"
-        var result = String(quote)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            default:
-                if Character(scalar) == quote {
-                    result += "\\" + String(quote)
-                } else if scalar.value < 0x20 || (0x7F...0xA0).contains(scalar.value) {
-                    result += "\\x" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        result.append(quote)
-        return result
-    }
+    static func repr(_ text: String) -> String { PythonRepr.string(text) }
 
     /// Signal names as Python's `signal` module gives them.
     static func signalName(_ number: Int32) -> String {

@@ -34,9 +34,9 @@ extension StreamValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
     public init(integerLiteral value: Int) { self = .int(value) }
 }
 
-/// Python 3 `repr()` of a `str`.
-enum PythonRepr {
-    static func string(_ s: String) -> String {
+/// Python 3 `repr()` of a `str`: how fail2ban shows strings in its dump and its logs.
+public enum PythonRepr {
+    public static func string(_ s: String) -> String {
         let quote: Character = s.contains("'") && !s.contains("\"") ? "\"" : "'"
         var out = String(quote)
         for scalar in s.unicodeScalars {
