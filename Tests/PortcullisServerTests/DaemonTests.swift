@@ -109,6 +109,14 @@ struct DaemonTests {
         try await Self.until("the unban ran") { tree.recorded().contains("unban 203.0.113.9") }
         #expect(try await Self.send(tree, ["get", "app", "maxretry"]) == .ok(.int(2)))
         #expect(try await Self.send(tree, ["get", "app", "actions"]) == .ok(.list([.string("record")])))
+        guard case .ok(.list(let regexes)) = try await Self.send(tree, ["set", "app", "addfailregex", "^denied <HOST>$"]) else {
+            Issue.record("addfailregex failed"); return
+        }
+        #expect(regexes.count == 2)
+        guard case .failure = try await Self.send(tree, ["set", "app", "addfailregex", "^broken (<HOST>$"]) else {
+            Issue.record("a regex that does not compile must be refused"); return
+        }
+        #expect(try await Self.send(tree, ["set", "app", "maxlines", "3"]) == .ok(.int(3)))
         guard case .failure = try await Self.send(tree, ["status", "nosuchjail"]) else {
             Issue.record("an unknown jail must be an error"); return
         }

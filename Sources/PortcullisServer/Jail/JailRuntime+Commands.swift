@@ -203,6 +203,19 @@ extension JailRuntime {
         case "ignorecache":
             ignore.cacheOptions = value
             return .string(value)
+        case "addfailregex", "addignoreregex", "delfailregex", "delignoreregex", "prefregex", "maxlines", "datepattern":
+            return try changeFilter(option, value)
+        case "addlogpath":
+            let tail = words.count > 2 && words[2].lowercased() == "tail"
+            do { try watcher?.add(path: value, start: tail ? .end : .beginning) } catch {
+                throw .invalidValue(option: option, value: value, reason: "\(error)")
+            }
+            definition.logPath.append(tail ? value + " tail" : value)
+            return .strings(filePaths)
+        case "dellogpath":
+            watcher?.remove(path: value)
+            definition.logPath.removeAll { LogPathSpec.parse(logpath: $0).first?.pattern == value }
+            return .strings(filePaths)
         case "action":
             guard words.count >= 4, let action = worker.actions.first(where: { $0.name == words[1] }) else {
                 throw .invalidCommand("(no action '\(value)' in jail \(name))")
@@ -224,5 +237,49 @@ extension JailRuntime {
             worker.submit(.reban(BanInfo(ticket)))
         }
         return tickets.count
+    }
+}
+
+extension JailRuntime {
+    /// `set <jail> addfailregex|delfailregex|addignoreregex|delignoreregex|prefregex|maxlines|
+    /// datepattern`: the filter is compiled again from the changed definition; a regex that does
+    /// not compile is refused and the running filter stays.
+    func changeFilter(_ option: String, _ value: String) throws(ServerError) -> ControlValue {
+        guard var filterDefinition = definition.filter else { throw .invalidCommand("(jail \(name) has no filter)") }
+        var maxLines = filter.maxLines
+        func index() throws(ServerError) -> Int {
+            guard let n = Int(value) else { throw .invalidValue(option: option, value: value, reason: "expected an index") }
+            return n
+        }
+        switch option {
+        case "addfailregex": filterDefinition.failRegex.append(value)
+        case "addignoreregex": filterDefinition.ignoreRegex.append(value)
+        case "delfailregex":
+            let n = try index()
+            guard filterDefinition.failRegex.indices.contains(n) else { throw .invalidValue(option: option, value: value, reason: "no such regex") }
+            filterDefinition.failRegex.remove(at: n)
+        case "delignoreregex":
+            let n = try index()
+            guard filterDefinition.ignoreRegex.indices.contains(n) else { throw .invalidValue(option: option, value: value, reason: "no such regex") }
+            filterDefinition.ignoreRegex.remove(at: n)
+        case "prefregex": filterDefinition.prefRegex = value.isEmpty ? nil : value
+        case "datepattern": filterDefinition.datePattern = value
+        default:
+            guard let n = Int(value), n > 0 else { throw .invalidValue(option: option, value: value, reason: "expected a positive integer") }
+            maxLines = n
+        }
+        do {
+            filter = try LineFilter(definition: filterDefinition, options: filter.options, maxLines: maxLines, timeZone: definition.logTimezone)
+        } catch {
+            throw .invalidValue(option: option, value: value, reason: "\(error)")
+        }
+        definition.filter = filterDefinition
+        switch option {
+        case "addfailregex", "delfailregex": return .strings(filterDefinition.failRegex)
+        case "addignoreregex", "delignoreregex": return .strings(filterDefinition.ignoreRegex)
+        case "prefregex": return .string(filterDefinition.prefRegex ?? "")
+        case "datepattern": return .string(value)
+        default: return .int(maxLines)
+        }
     }
 }

@@ -13,7 +13,7 @@ import PortcullisStore
 /// while control commands (`status`, `banip`, `set …`) interleave between batches.
 actor JailRuntime {
     nonisolated let name: String
-    private(set) var definition: JailDefinition
+    var definition: JailDefinition
     var core: JailCore
     var filter: LineFilter
     var ignore: IgnoreChecker
