@@ -46,7 +46,8 @@ extension JailRuntime {
         var count = 0
         let now = Clock.now()
         for id in ids {
-            if case .ban(let ticket) = core.manualBan(id, now: now, random: Double.random(in: 0..<1)) {
+            let overall = await overallHistory(of: id)
+            if case .ban(let ticket) = core.manualBan(id, now: now, random: Double.random(in: 0..<1), overallHistory: overall) {
                 await recordAndApply(ticket)
                 count += 1
             } else {

@@ -255,7 +255,7 @@ actor JailRuntime {
             return
         }
         log.log(.info, "fail2ban.filter", "[\(name)] Found \(id) - \(Clock.text(ticket.time))")
-        await apply(core.handle(ticket, now: now, random: Double.random(in: 0..<1)), now: now)
+        await apply(core.handle(ticket, now: now, random: Double.random(in: 0..<1), overallHistory: await overallHistory(of: id)), now: now)
     }
 
     func apply(_ decision: JailDecision, now: Double) async {
@@ -274,6 +274,13 @@ actor JailRuntime {
         case .counted:
             break
         }
+    }
+
+    /// `bantime.overalljails`: the address' bans in every jail, from the store.
+    func overallHistory(of id: String) async -> BanHistoryEntry? {
+        guard core.settings.increment?.overallJails == true,
+              let history = try? await store.banHistory(ip: id, jail: nil) else { return nil }
+        return BanHistoryEntry(count: history.banCount, timeOfBan: history.lastTimeOfBan, banTime: history.lastBanTime)
     }
 
     /// Records the ban durably, then hands it to the actions.
