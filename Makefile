@@ -61,9 +61,11 @@ test: deps
 check-sample: release
 	bench/check-sample-log.sh $(PORTCULLIS) 20000
 
-# portcullis regex vs fail2ban-regex on a 1M-line log (BENCH_LINES=… to change); see bench/regex.sh.
+# portcullis regex vs fail2ban-regex on a 1M-line log (BENCH_LINES=… to change; bench/regex.sh),
+# then the daemon against fail2ban-server in a private network namespace (root; bench/daemon.sh).
 bench:
 	bench/regex.sh
+	bench/daemon.sh
 
 # Installs the binary, the fail2ban-client/-server/-regex links, the systemd unit, and the bundled
 # config as /etc/fail2ban when no such tree exists yet (an existing tree is never touched).
