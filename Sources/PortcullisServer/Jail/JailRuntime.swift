@@ -255,15 +255,17 @@ actor JailRuntime {
             return
         }
         log.log(.info, "fail2ban.filter", "[\(name)] Found \(id) - \(Clock.text(ticket.time))")
-        await apply(core.handle(ticket, now: now, random: Double.random(in: 0..<1), overallHistory: await overallHistory(of: id)), now: now)
+        await apply(core.handle(ticket, now: now, random: Double.random(in: 0..<1), overallHistory: await overallHistory(of: id)), failureTime: ticket.time)
     }
 
-    func apply(_ decision: JailDecision, now: Double) async {
+    func apply(_ decision: JailDecision, failureTime: Double) async {
         switch decision {
         case .ban(let ticket):
             await recordAndApply(ticket)
         case .alreadyBanned(let ticket):
-            log.log(.notice, "fail2ban.actions", "[\(name)] \(ticket.id) already banned")
+            // As fail2ban: expected right after a ban (lines still in flight), odd after a minute.
+            let late = failureTime - ticket.timeOfBan
+            log.log(late < 3 ? .debug : late < 60 ? .notice : .warning, "fail2ban.actions", "[\(name)] \(ticket.id) already banned")
         case .prolonged(let ticket):
             log.log(.notice, "fail2ban.actions", "[\(name)] Prolong \(ticket.id) until \(ticket.endTime.map(Clock.text) ?? "permanent")")
             do { try await store.addBan(StoredBan(ticket, jail: name)) } catch {
