@@ -31,6 +31,8 @@ actor JailRuntime {
     private(set) var isIdle = false
     /// Counters for `status` and the metrics endpoint.
     private(set) var linesRead = 0
+    /// Bans decided while a batch of lines is processed, recorded together at its end.
+    var batchBans: [BanTicket] = []
     private(set) var actionErrors = 0
 
     init(definition: JailDefinition, store: any BanStore, log: ServerLog) throws(ServerError) {
@@ -202,6 +204,7 @@ actor JailRuntime {
                     filter.process(line: bytes, time: entry.time, timeText: Clock.text(entry.time), now: now)
                 }
                 for failure in failures { await handle(failure, now: now) }
+                await recordAndApply(takeBatchBans())
             }
         case .error(let error):
             log.log(.error, "fail2ban.filter", "[\(name)] \(error)")
@@ -220,6 +223,7 @@ actor JailRuntime {
         linesRead += batch.lineRanges.count
         if !isIdle {
             for failure in failures { await handle(failure, now: now) }
+            await recordAndApply(takeBatchBans())
         }
         pendingPositions[batch.path] = batch.position
         if !inOperation, Self.reachedEnd(of: batch) { inOperation = true }
@@ -261,7 +265,7 @@ actor JailRuntime {
     func apply(_ decision: JailDecision, failureTime: Double) async {
         switch decision {
         case .ban(let ticket):
-            await recordAndApply(ticket)
+            batchBans.append(ticket)
         case .alreadyBanned(let ticket):
             // As fail2ban: expected right after a ban (lines still in flight), odd after a minute.
             let late = failureTime - ticket.timeOfBan
@@ -278,6 +282,11 @@ actor JailRuntime {
         }
     }
 
+    func takeBatchBans() -> [BanTicket] {
+        defer { batchBans.removeAll() }
+        return batchBans
+    }
+
     /// `bantime.overalljails`: the address' bans in every jail, from the store.
     func overallHistory(of id: String) async -> BanHistoryEntry? {
         guard core.settings.increment?.overallJails == true,
@@ -286,20 +295,25 @@ actor JailRuntime {
     }
 
     /// Records the ban durably, then hands it to the actions.
-    func recordAndApply(_ ticket: BanTicket) async {
-        do {
-            try await store.addBan(StoredBan(ticket, jail: name))
-        } catch {
-            log.log(.error, "fail2ban.actions", "[\(name)] Recording the ban of \(ticket.id) failed: \(error); banning anyway")
-        }
-        if ticket.banCount > 1, let base = Optional(core.settings.banTime), ticket.banTime != base {
-            log.log(.notice, "fail2ban.actions", "[\(name)] Increase Ban \(ticket.id) (\(ticket.banCount) # \(Self.duration(ticket.banTime)) -> \(ticket.endTime.map(Clock.text) ?? "permanent"))")
-        }
-        log.log(.notice, "fail2ban.actions", "[\(name)] Ban \(ticket.id)")
-        worker.submit(.ban(BanInfo(ticket)))
-    }
+    func recordAndApply(_ ticket: BanTicket) async { await recordAndApply([ticket]) }
 
-    /// Puts back the bans the store holds that have not expired, skipping ignored addresses.
+    /// Records bans durably — the bans of one batch of lines in one transaction — then logs
+    /// them and hands them to the actions, in order.
+    func recordAndApply(_ tickets: [BanTicket]) async {
+        guard !tickets.isEmpty else { return }
+        do {
+            try await store.addBans(tickets.map { StoredBan($0, jail: name) })
+        } catch {
+            log.log(.error, "fail2ban.actions", "[\(name)] Recording \(tickets.count) ban(s) failed: \(error); banning anyway")
+        }
+        for ticket in tickets {
+            if ticket.banCount > 1, ticket.banTime != core.settings.banTime {
+                log.log(.notice, "fail2ban.actions", "[\(name)] Increase Ban \(ticket.id) (\(ticket.banCount) # \(Self.duration(ticket.banTime)) -> \(ticket.endTime.map(Clock.text) ?? "permanent"))")
+            }
+            log.log(.notice, "fail2ban.actions", "[\(name)] Ban \(ticket.id)")
+            worker.submit(.ban(BanInfo(ticket)))
+        }
+    }
     /// The ignore decision; `ignorecommand` may run, so the checker's cache is written back after.
     func ignoredBy(_ id: String) async -> String? {
         var checker = ignore
@@ -308,6 +322,7 @@ actor JailRuntime {
         return reason
     }
 
+    /// Puts back the bans the store holds that have not expired, skipping ignored addresses.
     func restoreBans() async {
         let now = Clock.now()
         let stored: [StoredBan]
