@@ -314,6 +314,7 @@ actor JailRuntime {
             worker.submit(.ban(BanInfo(ticket)))
         }
     }
+
     /// The ignore decision; `ignorecommand` may run, so the checker's cache is written back after.
     func ignoredBy(_ id: String) async -> String? {
         var checker = ignore
