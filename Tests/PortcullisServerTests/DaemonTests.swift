@@ -224,4 +224,32 @@ struct DaemonTests {
         daemon.requestStop()
         try await task.value
     }
+
+    /// `reload` re-reads the tree: a changed jail restarts with its bans restored, a jail
+    /// removed from the tree stops, a new one starts; `reload --unban` lifts every ban first.
+    @Test func reloadAppliesTheChangedTree() async throws {
+        let tree = try Tree()
+        defer { tree.directory.remove() }
+        let (daemon, task) = try await Self.start(tree)
+        #expect(try await Self.send(tree, ["set", "app", "banip", "192.0.2.200"]) == .ok(.int(1)))
+        try tree.directory.write("etc/jail.local", """
+            [app]
+            maxretry = 7
+            [app2]
+            enabled = true
+            filter = app
+            logpath = \(tree.log)
+            action = record
+            """)
+        #expect(try await Self.send(tree, ["reload"]) == .ok(.string("OK")))
+        #expect(try await Self.send(tree, ["get", "app", "maxretry"]) == .ok(.int(7)))
+        #expect(try await Self.send(tree, ["get", "app", "banned", "192.0.2.200"]) == .ok(.int(1)))
+        guard case .ok(let status) = try await Self.send(tree, ["status"]) else { return }
+        #expect(Beautifier.format(command: ["status"], response: status).contains("app, app2"))
+
+        #expect(try await Self.send(tree, ["reload", "--unban"]) == .ok(.string("OK")))
+        #expect(try await Self.send(tree, ["get", "app", "banned", "192.0.2.200"]) == .ok(.int(0)))
+        daemon.requestStop()
+        try await task.value
+    }
 }
