@@ -33,21 +33,34 @@ public final class LineFilter {
     public let dateDetector: DateDetector?
 
     /// Outcome flags of the last `process` call, for fail2ban-regex's statistics.
-    public private(set) var lastPrefRegexMatched = false
-    public private(set) var lastIgnoredBy: [Int] = []
+    @exclusivity(unchecked) public private(set) var lastPrefRegexMatched = false
+    @exclusivity(unchecked) public private(set) var lastIgnoredBy: [Int] = []
     /// Lines whose regexes hit PCRE2's match limit (pathological input), skipped.
-    public private(set) var limitExceededCount = 0
+    @exclusivity(unchecked) public private(set) var limitExceededCount = 0
 
     /// Time of the last line whose date was found (for reports of lines without failures).
-    public private(set) var lastLineTime: Double?
+    @exclusivity(unchecked) public private(set) var lastLineTime: Double?
     /// The lines held for multi-line matching, as written (fail2ban-regex's statistics need them).
     public var bufferedLineTexts: [String] { lineBuffer.map(\.text) }
 
-    private var lineBuffer: [TupleLine] = []
-    private var lastTimeText: [UInt8] = []
-    private var lastDate: Double?
-    private var scratch: [UInt8] = []
-    private var multiLineCache = MultiLineFailureCache()
+    /// Slots of every field the regexes can capture, and where each regex's groups go.
+    let fieldTable: FieldTable
+    private let prefPlan: CapturePlan?
+    private let prefContentGroups: [Int32]
+    private let failPlans: [CapturePlan]
+
+    @exclusivity(unchecked) private var lineBuffer: [TupleLine] = []
+    @exclusivity(unchecked) private var lastTimeText: [UInt8] = []
+    @exclusivity(unchecked) private var lastDate: Double?
+    /// The search subject of the current line(s).
+    @exclusivity(unchecked) private var scratch = SearchBuffer()
+    /// A prefregex's `<F-CONTENT>` when it is not the tail of `scratch`; multi-line ignore subjects.
+    @exclusivity(unchecked) private var contentScratch = SearchBuffer()
+    /// A multi-line prefregex subject, kept while the search buffer is rebuilt.
+    @exclusivity(unchecked) private var prefScratch = SearchBuffer()
+    /// The current match's groups, as byte ranges.
+    @exclusivity(unchecked) private var captures: LineCaptures
+    @exclusivity(unchecked) private var multiLineCache = MultiLineFailureCache()
 
     public init(prefRegex: FilterRegex?, failRegexes: [FilterRegex], ignoreRegexes: [FilterRegex],
                 maxLines: Int = 1, dateDetector: DateDetector?, options: Options = Options()) {
@@ -57,24 +70,46 @@ public final class LineFilter {
         self.maxLines = max(1, maxLines)
         self.dateDetector = dateDetector
         self.options = options
-        scratch.reserveCapacity(4096)
+        let table = FieldTable(names: CapturePlan.names(of: (prefRegex.map { [$0] } ?? []) + failRegexes))
+        fieldTable = table
+        prefPlan = prefRegex.map { CapturePlan($0, table: table, excluding: ["content"]) }
+        prefContentGroups = prefRegex?.compiled.groupNumbers["content"] ?? []
+        failPlans = failRegexes.map { CapturePlan($0, table: table) }
+        captures = LineCaptures(table: table)
+    }
+
+    deinit {
+        scratch.free()
+        contentScratch.free()
+        prefScratch.free()
+        captures.free()
     }
 
     /// Processes one line (without its line break; valid UTF-8), finding its date itself.
     public func process(line: UnsafeBufferPointer<UInt8>, now: Double) -> [Failure] {
+        var failures: [Failure] = []
+        process(line: line, now: now) { failures.append($0.makeFailure()) }
+        return failures
+    }
+
+    /// Processes one line (without its line break; valid UTF-8), finding its date itself, and
+    /// hands each failregex hit to `onFailure` (in regex order) without building a ``Failure``
+    /// unless asked: the fast entry point for callers that count, or need few failures.
+    public func process(line: UnsafeBufferPointer<UInt8>, now: Double, onFailure: (FailureMatch) -> Void) {
         var parts = LineParts(dateRange: nil, usesLastTimeText: false)
         var date: Double? = nil
         var noDate = false
         lastLineTime = nil
         if let dateMatch = dateDetector?.match(line, now: now) {
             // fail2ban drops the whole line when its date text raises (unknown zone, …).
-            if dateMatch.dropsLine { return [] }
+            if dateMatch.dropsLine { return }
             let r = dateMatch.range
             if !r.isEmpty {
                 parts.dateRange = r
                 if let time = dateMatch.time {
                     date = time
-                    lastTimeText = Array(line[r])
+                    lastTimeText.removeAll(keepingCapacity: true)
+                    lastTimeText.append(contentsOf: UnsafeBufferPointer(rebasing: line[r]))
                     lastDate = time
                 }
             } else if let last = lastDate, last > now - 60 {
@@ -99,11 +134,20 @@ public final class LineFilter {
                 // A line far from now is treated as if it just happened (latency or zone problem).
                 if abs(d - now) > 60 { date = now; lastDate = now }
             } else if d < now - options.findTime {
-                return []
+                return
             }
         }
         lastLineTime = date
-        return findFailures(line, parts, date: date, noDate: noDate, now: now)
+        findFailures(line, parts, date: date, noDate: noDate, now: now, report: onFailure)
+    }
+
+    /// Processes the lines of one buffer (each range a line without its break; valid UTF-8),
+    /// handing each hit to `onFailure` with the index of its line among `lines`.
+    public func process(buffer: UnsafeBufferPointer<UInt8>, lines: some Sequence<Range<Int>>, now: Double,
+                        onFailure: (Int, FailureMatch) -> Void) {
+        for (i, range) in lines.enumerated() {
+            process(line: UnsafeBufferPointer(rebasing: buffer[range]), now: now) { onFailure(i, $0) }
+        }
     }
 
     /// Processes a line whose time is already known (journal entries): no date detection.
@@ -111,7 +155,11 @@ public final class LineFilter {
         lastTimeText = Array(timeText.utf8)
         lastDate = time
         lastLineTime = time
-        return findFailures(line, LineParts(dateRange: nil, usesLastTimeText: true), date: time, noDate: false, now: now)
+        var failures: [Failure] = []
+        findFailures(line, LineParts(dateRange: nil, usesLastTimeText: true), date: time, noDate: false, now: now) {
+            failures.append($0.makeFailure())
+        }
+        return failures
     }
 
     /// Convenience for tests and cold paths.
@@ -133,174 +181,196 @@ public final class LineFilter {
         return TupleLine(prefix: [], date: [], suffix: Array(line))
     }
 
-    /// The single-line search buffer: the line without its date, plus "\n".
-    private func fillSearchBuffer(_ line: UnsafeBufferPointer<UInt8>, _ parts: LineParts) {
-        scratch.removeAll(keepingCapacity: true)
+    /// The line as written, as fail2ban keeps it in a failure's matches (a line without a
+    /// date of its own is shown with the last one).
+    private func lineText(_ line: UnsafeBufferPointer<UInt8>, _ parts: LineParts) -> String {
+        if parts.usesLastTimeText {
+            return String(decoding: lastTimeText + Array(line), as: UTF8.self)
+        }
+        return String(decoding: line, as: UTF8.self)
+    }
+
+    /// The single-line search subject: the line without its date, plus "\n".
+    private func fillSearchBuffer(_ line: UnsafeBufferPointer<UInt8>, _ parts: LineParts) -> UnsafeBufferPointer<UInt8> {
+        scratch.removeAll()
         if let r = parts.dateRange, !parts.usesLastTimeText {
-            scratch.append(contentsOf: UnsafeBufferPointer(rebasing: line[..<r.lowerBound]))
-            scratch.append(contentsOf: UnsafeBufferPointer(rebasing: line[r.upperBound...]))
+            scratch.append(UnsafeBufferPointer(rebasing: line[..<r.lowerBound]))
+            scratch.append(UnsafeBufferPointer(rebasing: line[r.upperBound...]))
         } else {
-            scratch.append(contentsOf: line)
+            scratch.append(line)
         }
         scratch.append(0x0A)
+        return scratch.bytes
+    }
+
+    /// The multi-line search subject: the buffered lines without their dates.
+    private func fillSearchBuffer() -> UnsafeBufferPointer<UInt8> {
+        TupleLine.searchBuffer(lineBuffer, into: &scratch)
+        return scratch.bytes
     }
 
     // MARK: - fail2ban's findFailure
 
-    private func findFailures(_ line: UnsafeBufferPointer<UInt8>, _ parts: LineParts, date: Double?, noDate: Bool, now: Double) -> [Failure] {
+    private func findFailures(_ line: UnsafeBufferPointer<UInt8>, _ parts: LineParts, date: Double?, noDate: Bool,
+                              now: Double, report: (FailureMatch) -> Void) {
         lastPrefRegexMatched = false
         if !lastIgnoredBy.isEmpty { lastIgnoredBy.removeAll(keepingCapacity: true) }
-        var failures: [Failure] = []
         let defaultRaw = options.useDns == "raw" || options.returnRawHost
+        let multiLine = maxLines > 1
 
         // Single-line filters (nearly all) search a reusable buffer and build no tuple unless a
-        // regex matches; multi-line filters keep fail2ban's buffer of tuples.
+        // regex matches; multi-line filters keep fail2ban's buffer of tuples. A nil subject
+        // is rebuilt from the tuples before the next search.
         var orgBuffer: [TupleLine] = []
-        var buf: [UInt8]?
-        if maxLines > 1 {
+        var subject: UnsafeBufferPointer<UInt8>?
+        if multiLine {
             lineBuffer.append(tupleLine(line, parts))
             if lineBuffer.count > maxLines { lineBuffer.removeFirst(lineBuffer.count - maxLines) }
             orgBuffer = lineBuffer
-            buf = TupleLine.searchBuffer(orgBuffer, into: &scratch)
+            subject = fillSearchBuffer()
         } else {
-            fillSearchBuffer(line, parts)
-            buf = scratch
-        }
-        var singleLineTuple: TupleLine? = nil
-        func originalLines() -> [TupleLine] {
-            if maxLines > 1 { return orgBuffer }
-            if singleLineTuple == nil { singleLineTuple = tupleLine(line, parts) }
-            return [singleLineTuple!]
+            subject = fillSearchBuffer(line, parts)
         }
 
         // ignoreregex first when there are clearly fewer of them than failregexes.
         if !ignoreRegexes.isEmpty && ignoreRegexes.count < failRegexes.count - 2 {
-            if ignoreLine(buf!, failMatch: nil) { return failures }
+            if ignoreLine(subject!, failMatch: nil) { return }
         }
 
-        var preGroups: FailureFields? = nil
-        if let prefRegex {
-            let outcome = buf!.withUnsafeBufferPointer { prefRegex.search($0) }
+        // The prefregex's subject; its groups are read at the first failregex hit.
+        var preSubject: UnsafeBufferPointer<UInt8>? = nil
+        var prefCaptured = false
+        if let prefRegex, let prefPlan {
+            let pre = subject!
+            let outcome = prefRegex.search(pre)
             guard outcome == .matched else {
                 if outcome == .limitExceeded { limitExceededCount += 1 }
-                return failures
+                return
             }
             lastPrefRegexMatched = true
-            var groups = buf!.withUnsafeBufferPointer { prefRegex.groupValues(in: $0) }
-            let content = groups.values.removeValue(forKey: "content") ?? nil
-            if let content, !content.isEmpty {
-                if maxLines > 1 {
-                    lineBuffer = [TupleLine(prefix: [], date: [], suffix: Array(content.utf8))]
-                    buf = nil
+            if multiLine {
+                // The search buffer is rebuilt from the tuples below: keep the subject.
+                prefScratch.removeAll()
+                prefScratch.append(pre)
+                preSubject = prefScratch.bytes
+            } else {
+                preSubject = pre
+            }
+            // The failregexes search the content (plus "\n") instead of the line.
+            if let content = prefRegex.firstRange(ofGroups: prefContentGroups), !content.isEmpty {
+                if multiLine {
+                    lineBuffer = [TupleLine(prefix: [], date: [], suffix: Array(UnsafeBufferPointer(rebasing: pre[content])))]
+                    subject = nil
+                } else if content.upperBound == pre.count - 1 {
+                    // The content ends the line: its "\n" follows it already.
+                    subject = UnsafeBufferPointer(rebasing: pre[content.lowerBound...])
                 } else {
-                    scratch.removeAll(keepingCapacity: true)
-                    scratch.append(contentsOf: content.utf8)
-                    scratch.append(0x0A)
-                    buf = scratch
+                    contentScratch.removeAll()
+                    contentScratch.append(UnsafeBufferPointer(rebasing: pre[content]))
+                    contentScratch.append(0x0A)
+                    subject = contentScratch.bytes
                 }
             }
-            preGroups = groups
         }
 
-        for (index, failRegex) in failRegexes.enumerated() {
-            if buf == nil { buf = TupleLine.searchBuffer(lineBuffer, into: &scratch) }
-            let subject = buf!
-            let outcome = subject.withUnsafeBufferPointer { failRegex.search($0) }
+        for index in failRegexes.indices {
+            let failRegex = failRegexes[index]
+            if subject == nil { subject = fillSearchBuffer() }
+            let buf = subject!
+            let outcome = failRegex.search(buf)
             guard outcome == .matched else {
                 if outcome == .limitExceeded { limitExceededCount += 1 }
                 continue
             }
-            let match = subject.withUnsafeBufferPointer { RegexMatch(regex: failRegex, subject: $0, orgLines: originalLines()) }
-            var fields = subject.withUnsafeBufferPointer { failRegex.groupValues(in: $0) }
-            if !ignoreRegexes.isEmpty && ignoreLine(subject, failMatch: match) {
-                if maxLines > 1 { buf = nil }
+            // Where a multi-line match lies among the buffered lines (before other searches).
+            let match = multiLine ? RegexMatch(regex: failRegex, subject: buf, orgLines: orgBuffer) : nil
+            if !ignoreRegexes.isEmpty && ignoreLine(buf, failMatch: match) {
+                if multiLine { subject = nil }
                 if !options.checkAllRegex { break }
                 continue
             }
             if noDate && date == nil && options.checkFindTime { continue }
-            if maxLines > 1 {
+            // The groups of this regex over the prefregex's (read before the subject changes).
+            if !prefCaptured, let preSubject, let prefRegex, let prefPlan {
+                captures.clearPref()
+                prefRegex.capture(prefPlan, from: preSubject, into: &captures.pref, tuples: &captures.prefTuples)
+                prefCaptured = true
+            }
+            captures.clearOwn()
+            failRegex.capture(failPlans[index], from: buf, into: &captures.own, tuples: &captures.ownTuples)
+            if let match {
                 lineBuffer = match.unmatchedLines
-                buf = nil
+                subject = nil
             }
-            var isRaw = defaultRaw
-            if let preGroups {
-                var merged = preGroups
-                merged.update(with: fields)
-                fields = merged
+            func matchedLines() -> MatchedLines {
+                if let match { return .many(match.matchedLines.map(\.text)) }
+                return .one(lineText(line, parts))
             }
-            var data = FailureData(fields: fields)
-            let mlfid = fields["mlfid"]
+            let data: FailureData
+            let mlfid = captures[fieldTable.mlfid].value
             if let mlfid {
-                data = multiLineCache.merge(id: mlfid, failure: data, matchedLines: match.matchedLines.map(\.text),
+                data = multiLineCache.merge(id: mlfid, line: &captures, matchedLines: matchedLines,
                                             lastDate: lastDate, now: now)
-                if data.fields.isTruthy("nofail") && !options.checkAllRegex { return failures }
+                if data.fields.isTruthy(slot: fieldTable.nofail) && !options.checkAllRegex { return }
             } else {
-                data.matches += match.matchedLines.map(\.text)
+                var fresh = FailureData(fields: captures.makeFields())
+                matchedLines().append(to: &fresh.matches)
+                data = fresh
             }
-            var fid = data.fields["fid"]
-            var host: String?
-            var prefixLength: Int? = nil
-            if let ip4 = data.fields["ip4"] {
-                host = ip4
-                prefixLength = data.fields["cidr"].flatMap { Int($0) }
-                isRaw = true
-            } else if let ip6 = data.fields["ip6"] {
-                host = ip6
-                prefixLength = data.fields["cidr"].flatMap { Int($0) }
-                isRaw = true
-            } else if let dns = data.fields["dns"] {
-                host = dns
-            } else {
-                if fid == nil && mlfid == nil {
-                    fid = Self.firstFailureID(data.fields)
-                }
-                host = fid
-                isRaw = true
-            }
-            var failure = Failure(regexIndex: index, id: nil, address: nil, needsResolution: false, time: date,
-                                  fields: data.fields, matches: data.matches, users: data.users ?? [],
-                                  isNoFail: data.fields.isTruthy("nofail"))
-            if let host {
-                if isRaw {
-                    let canonical = defaultRaw && data.fields["ip4"] == nil && data.fields["ip6"] == nil
-                        ? host : Self.canonicalAddress(host, prefixLength: prefixLength)
-                    if fid == nil || fid == host {
-                        failure.id = canonical
-                    } else {
-                        failure.address = canonical
-                        failure.id = fid
-                    }
-                } else {
-                    // A host name: the jail resolves it according to usedns.
-                    failure.id = host
-                    failure.needsResolution = true
-                }
-            } else {
+            let hit = Self.failureMatch(index, data, time: date, hasMLFID: mlfid != nil, defaultRaw: defaultRaw)
+            if !hit.hasID {
                 // Multi-line failure still waiting for its id.
                 multiLineCache.markPending(id: mlfid)
-                if !options.checkAllRegex && options.ignorePending { return failures }
+                if !options.checkAllRegex && options.ignorePending { return }
             }
-            failures.append(failure)
+            report(hit)
             if !options.checkAllRegex { break }
         }
-        return failures
+    }
+
+    /// What the failure is counted under: an address, a host name, or an `<F-ID>`.
+    private static func failureMatch(_ index: Int, _ data: FailureData, time: Double?, hasMLFID: Bool,
+                                     defaultRaw: Bool) -> FailureMatch {
+        let fields = data.fields
+        let t = fields.table
+        var fid = fields[slot: t.fid]
+        var host: String?
+        var isRaw = defaultRaw
+        var isAddress = false
+        if let ip4 = fields[slot: t.ip4] {
+            host = ip4
+            isRaw = true
+            isAddress = true
+        } else if let ip6 = fields[slot: t.ip6] {
+            host = ip6
+            isRaw = true
+            isAddress = true
+        } else if let dns = fields[slot: t.dns] {
+            host = dns
+        } else {
+            if fid == nil && !hasMLFID { fid = firstFailureID(fields) }
+            host = fid
+            isRaw = true
+        }
+        return FailureMatch(regexIndex: index, isNoFail: fields.isTruthy(slot: t.nofail), time: time, data: data,
+                            host: host, fid: fid, isRaw: isRaw, hostIsAddress: isAddress, defaultRaw: defaultRaw)
     }
 
     /// fail2ban's `_ignoreLine`: records which ignoreregexes matched; true when any did.
-    private func ignoreLine(_ buf: [UInt8], failMatch: RegexMatch?) -> Bool {
+    private func ignoreLine(_ buf: UnsafeBufferPointer<UInt8>, failMatch: RegexMatch?) -> Bool {
         var subject = buf
-        if let failMatch, maxLines > 1 {
-            subject = []
-            _ = TupleLine.searchBuffer(failMatch.matchedLines, into: &subject)
+        if let failMatch {
+            TupleLine.searchBuffer(failMatch.matchedLines, into: &contentScratch)
+            subject = contentScratch.bytes
         }
         var found = false
         for (index, regex) in ignoreRegexes.enumerated() {
-            let outcome = subject.withUnsafeBufferPointer { regex.search($0) }
+            let outcome = regex.search(subject)
             if outcome == .limitExceeded { limitExceededCount += 1 }
             guard outcome == .matched else { continue }
             found = true
             lastIgnoredBy.append(index)
-            if maxLines > 1, let failMatch {
+            if let failMatch {
                 lineBuffer = failMatch.unmatchedLines
             }
             if !options.checkAllRegex { break }

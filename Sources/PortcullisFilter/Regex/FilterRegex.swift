@@ -63,37 +63,6 @@ public final class FilterRegex {
         compiled.search(subject)
     }
 
-    /// fail2ban's `getGroups()`: every named group (nil when it did not participate), with
-    /// `F-ALT_*` values filling empty fields and `F-TUPLE_*` values gathered into tuples.
-    func groupValues(in subject: UnsafeBufferPointer<UInt8>) -> FailureFields {
-        var fields = FailureFields()
-        for (name, numbers) in groups {
-            var value: String? = nil
-            for number in numbers {
-                if let r = compiled.range(ofGroup: number) {
-                    value = String(decoding: UnsafeBufferPointer(rebasing: subject[r]), as: UTF8.self)
-                    break
-                }
-            }
-            fields.values[name] = .some(value)
-        }
-        for (group, field) in altValues {
-            if let v = fields.values[group] ?? nil, !v.isEmpty, (fields.values[field] ?? nil)?.isEmpty ?? true {
-                fields.values[field] = .some(v)
-            }
-        }
-        for (group, field) in tupleValues {
-            let v = fields.values[group] ?? nil
-            if var t = fields.tuples[field] {
-                t.append(v)
-                fields.tuples[field] = t
-            } else {
-                fields.tuples[field] = [fields.values[field] ?? nil, v]
-            }
-        }
-        return fields
-    }
-
     /// Text of the `skiplines*` groups of the last match, split into lines.
     func skippedLines(in subject: UnsafeBufferPointer<UInt8>) -> [String] {
         var text = ""
