@@ -2,22 +2,22 @@
 /// line's `<F-MLFID>` up costs a hash of its bytes and one comparison, and makes no string.
 ///
 /// Open addressing over a small power-of-two table (the cache holds at most 100 entries);
-/// entries live in a slab whose indices stay valid until removed, and carry the insertion
-/// sequence number the cache's FIFO eviction checks.
-struct ConnectionTable<Value> {
-    struct Entry {
-        var key: [UInt8]
-        var hash: UInt64
-        var sequence: Int
-        var value: Value
-    }
-
-    private var slab: [Entry?] = []
-    private var freeList: [Int] = []
+/// values live in a slab whose indices stay valid until removed and are reached in place
+/// (no copies), each with the insertion sequence number the cache's FIFO eviction checks.
+/// One owner, one task at a time.
+final class ConnectionTable<Value> {
+    @exclusivity(unchecked) private var values: UnsafeMutablePointer<Value>
+    @exclusivity(unchecked) private var capacity: Int
+    /// Per slab index: key, hash, insertion sequence, and whether it is in use.
+    @exclusivity(unchecked) private var keys: [[UInt8]] = []
+    @exclusivity(unchecked) private var hashes: [UInt64] = []
+    @exclusivity(unchecked) private var sequences: [Int] = []
+    @exclusivity(unchecked) private var occupied: [Bool] = []
+    @exclusivity(unchecked) private var freeList: [Int] = []
     /// Slab index per bucket; `empty` or `deleted` otherwise.
-    private var buckets: [Int32]
-    private var tombstones = 0
-    private(set) var count = 0
+    @exclusivity(unchecked) private var buckets: [Int32]
+    @exclusivity(unchecked) private var tombstones = 0
+    @exclusivity(unchecked) private(set) var count = 0
 
     private static var empty: Int32 { -1 }
     private static var deleted: Int32 { -2 }
@@ -25,6 +25,13 @@ struct ConnectionTable<Value> {
     init(bucketCount: Int = 256) {
         precondition(bucketCount > 0 && bucketCount & (bucketCount - 1) == 0, "power of two")
         buckets = Array(repeating: Self.empty, count: bucketCount)
+        capacity = 16
+        values = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        for i in occupied.indices where occupied[i] { (values + i).deinitialize(count: 1) }
+        values.deallocate()
     }
 
     /// A 64-bit hash of `bytes` (eight bytes at a time).
@@ -56,7 +63,7 @@ struct ConnectionTable<Value> {
         while true {
             let s = buckets[b]
             if s == Self.empty { return nil }
-            if s >= 0, let entry = slab[Int(s)], entry.hash == hash, Self.equal(entry.key, key) { return Int(s) }
+            if s >= 0 && hashes[Int(s)] == hash && Self.equal(keys[Int(s)], key) { return Int(s) }
             b = (b + 1) & mask
         }
     }
@@ -70,28 +77,35 @@ struct ConnectionTable<Value> {
         }
     }
 
-    /// The entry at slab index `i` (which must be occupied).
-    subscript(i: Int) -> Entry {
-        get { slab[i]! }
-        _modify { yield &slab[i]! }
+    /// The value at slab index `i` (which must be in use), in place.
+    subscript(i: Int) -> Value {
+        unsafeAddress { UnsafePointer(values + i) }
+        unsafeMutableAddress { values + i }
     }
 
-    /// The entry at slab index `i`, or nil when it was removed.
-    func entry(at i: Int) -> Entry? { i < slab.count ? slab[i] : nil }
+    /// The insertion sequence of slab index `i`, nil when it is not in use.
+    func sequence(at i: Int) -> Int? { i < occupied.count && occupied[i] ? sequences[i] : nil }
 
-    /// Adds an entry for a key not in the table; returns its slab index.
+    /// Adds a value for a key not in the table; returns its slab index.
     @discardableResult
-    mutating func insert(key: UnsafeBufferPointer<UInt8>, hash: UInt64, sequence: Int, value: Value) -> Int {
+    func insert(key: UnsafeBufferPointer<UInt8>, hash: UInt64, sequence: Int, value: Value) -> Int {
         if (count + tombstones + 1) * 4 > buckets.count * 3 { rebuild() }
-        let entry = Entry(key: Array(key), hash: hash, sequence: sequence, value: value)
         let i: Int
         if let free = freeList.popLast() {
-            slab[free] = entry
             i = free
+            keys[i] = Array(key)
+            hashes[i] = hash
+            sequences[i] = sequence
+            occupied[i] = true
         } else {
-            slab.append(entry)
-            i = slab.count - 1
+            i = keys.count
+            if i == capacity { grow() }
+            keys.append(Array(key))
+            hashes.append(hash)
+            sequences.append(sequence)
+            occupied.append(true)
         }
+        (values + i).initialize(to: value)
         let mask = buckets.count - 1
         var b = Int(truncatingIfNeeded: hash) & mask
         while buckets[b] >= 0 { b = (b + 1) & mask }
@@ -101,31 +115,38 @@ struct ConnectionTable<Value> {
         return i
     }
 
-    /// Removes the entry at slab index `i`; returns it.
+    /// Removes the value at slab index `i`; returns it.
     @discardableResult
-    mutating func remove(at i: Int) -> Entry {
-        let entry = slab[i]!
+    func remove(at i: Int) -> Value {
         let mask = buckets.count - 1
-        var b = Int(truncatingIfNeeded: entry.hash) & mask
+        var b = Int(truncatingIfNeeded: hashes[i]) & mask
         while buckets[b] != Int32(i) { b = (b + 1) & mask }
         buckets[b] = Self.deleted
         tombstones += 1
-        slab[i] = nil
+        occupied[i] = false
+        keys[i] = []
         freeList.append(i)
         count -= 1
-        return entry
+        return (values + i).move()
+    }
+
+    private func grow() {
+        let newValues = UnsafeMutablePointer<Value>.allocate(capacity: capacity * 2)
+        for j in 0..<keys.count where occupied[j] { (newValues + j).moveInitialize(from: values + j, count: 1) }
+        values.deallocate()
+        values = newValues
+        capacity *= 2
     }
 
     /// Re-inserts every entry into a table without tombstones (grown when it is full).
-    private mutating func rebuild() {
+    private func rebuild() {
         var size = buckets.count
         while (count + 1) * 2 > size { size *= 2 }
         buckets = Array(repeating: Self.empty, count: size)
         tombstones = 0
         let mask = size - 1
-        for (i, entry) in slab.enumerated() {
-            guard let entry else { continue }
-            var b = Int(truncatingIfNeeded: entry.hash) & mask
+        for i in occupied.indices where occupied[i] {
+            var b = Int(truncatingIfNeeded: hashes[i]) & mask
             while buckets[b] != Self.empty { b = (b + 1) & mask }
             buckets[b] = Int32(i)
         }

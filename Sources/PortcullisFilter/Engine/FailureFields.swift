@@ -108,6 +108,13 @@ public struct FailureFields: Sendable, Equatable {
         return fields[i].value
     }
 
+    /// Whether `slot` holds a value (possibly empty).
+    @inline(__always)
+    func contains(value slot: Int) -> Bool {
+        guard let i = index(of: slot) else { return false }
+        return fields[i].value != nil
+    }
+
     /// Whether `slot` is present (possibly without a value).
     func contains(slot: Int) -> Bool { index(of: slot) != nil }
 

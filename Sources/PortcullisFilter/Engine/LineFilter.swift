@@ -28,7 +28,11 @@ public final class LineFilter {
     public let failRegexes: [FilterRegex]
     public let ignoreRegexes: [FilterRegex]
     public let maxLines: Int
-    public var options: Options
+    public var options: Options {
+        didSet { defaultRaw = options.useDns == "raw" || options.returnRawHost }
+    }
+    /// Addresses and host names are reported as written (`usedns = raw`, `--raw`).
+    @exclusivity(unchecked) private var defaultRaw: Bool
     /// nil only for sources that carry their own time (the journal).
     public let dateDetector: DateDetector?
 
@@ -48,6 +52,8 @@ public final class LineFilter {
     private let prefPlan: CapturePlan?
     private let prefContentGroups: [Int32]
     private let failPlans: [CapturePlan]
+    /// The failregexes worth trying on a single-line subject, by its first byte.
+    private let failCandidates: FailCandidates
 
     @exclusivity(unchecked) private var lineBuffer: [TupleLine] = []
     @exclusivity(unchecked) private var lastTimeText: [UInt8] = []
@@ -70,6 +76,8 @@ public final class LineFilter {
         self.maxLines = max(1, maxLines)
         self.dateDetector = dateDetector
         self.options = options
+        defaultRaw = options.useDns == "raw" || options.returnRawHost
+        failCandidates = FailCandidates(failRegexes)
         let table = FieldTable(names: CapturePlan.names(of: (prefRegex.map { [$0] } ?? []) + failRegexes))
         fieldTable = table
         prefPlan = prefRegex.map { CapturePlan($0, table: table, excluding: ["content"]) }
@@ -215,7 +223,6 @@ public final class LineFilter {
                               now: Double, report: (FailureMatch) -> Void) {
         lastPrefRegexMatched = false
         if !lastIgnoredBy.isEmpty { lastIgnoredBy.removeAll(keepingCapacity: true) }
-        let defaultRaw = options.useDns == "raw" || options.returnRawHost
         let multiLine = maxLines > 1
 
         // Single-line filters (nearly all) search a reusable buffer and build no tuple unless a
@@ -273,7 +280,10 @@ public final class LineFilter {
             }
         }
 
-        for index in failRegexes.indices {
+        // A single-line subject stays the same for every failregex: only those that can
+        // start with its first byte are tried (in order).
+        let candidates = multiLine ? failCandidates.all : failCandidates.starting(with: subject![0])
+        for index in candidates {
             let failRegex = failRegexes[index]
             if subject == nil { subject = fillSearchBuffer() }
             let buf = subject!
@@ -306,18 +316,18 @@ public final class LineFilter {
                 if let match { return .many(match.matchedLines.map(\.text)) }
                 return .one(lineText(line, parts))
             }
-            let data: FailureData
+            let record: FailureRecord
             let mlfid = captures[fieldTable.mlfid].value
             if let mlfid {
-                data = multiLineCache.merge(id: mlfid, line: &captures, matchedLines: matchedLines,
-                                            lastDate: lastDate, now: now)
-                if data.fields.isTruthy(slot: fieldTable.nofail) && !options.checkAllRegex { return }
+                record = multiLineCache.merge(id: mlfid, line: &captures, matchedLines: matchedLines,
+                                              lastDate: lastDate, now: now)
+                if record.fields.isTruthy(slot: fieldTable.nofail) && !options.checkAllRegex { return }
             } else {
-                var fresh = FailureData(fields: captures.makeFields())
-                matchedLines().append(to: &fresh.matches)
-                data = fresh
+                record = FailureRecord(fields: captures.makeFields())
+                matchedLines().append(to: &record.matches)
             }
-            let hit = Self.failureMatch(index, data, time: date, hasMLFID: mlfid != nil, defaultRaw: defaultRaw)
+            let hit = FailureMatch(regexIndex: index, record: record, time: date, hasMLFID: mlfid != nil,
+                                   defaultRaw: defaultRaw)
             if !hit.hasID {
                 // Multi-line failure still waiting for its id.
                 multiLineCache.markPending(id: mlfid)
@@ -326,34 +336,6 @@ public final class LineFilter {
             report(hit)
             if !options.checkAllRegex { break }
         }
-    }
-
-    /// What the failure is counted under: an address, a host name, or an `<F-ID>`.
-    private static func failureMatch(_ index: Int, _ data: FailureData, time: Double?, hasMLFID: Bool,
-                                     defaultRaw: Bool) -> FailureMatch {
-        let fields = data.fields
-        let t = fields.table
-        var fid = fields[slot: t.fid]
-        var host: String?
-        var isRaw = defaultRaw
-        var isAddress = false
-        if let ip4 = fields[slot: t.ip4] {
-            host = ip4
-            isRaw = true
-            isAddress = true
-        } else if let ip6 = fields[slot: t.ip6] {
-            host = ip6
-            isRaw = true
-            isAddress = true
-        } else if let dns = fields[slot: t.dns] {
-            host = dns
-        } else {
-            if fid == nil && !hasMLFID { fid = firstFailureID(fields) }
-            host = fid
-            isRaw = true
-        }
-        return FailureMatch(regexIndex: index, isNoFail: fields.isTruthy(slot: t.nofail), time: time, data: data,
-                            host: host, fid: fid, isRaw: isRaw, hostIsAddress: isAddress, defaultRaw: defaultRaw)
     }
 
     /// fail2ban's `_ignoreLine`: records which ignoreregexes matched; true when any did.
@@ -376,11 +358,6 @@ public final class LineFilter {
             if !options.checkAllRegex { break }
         }
         return found
-    }
-
-    private static func firstFailureID(_ fields: FailureFields) -> String? {
-        for name in FilterRegex.failureIDGroups { if let v = fields[name] { return v } }
-        return nil
     }
 
     /// fail2ban's `IPAddr(ip, cidr)` text: canonical address, or the text as written when it is none.

@@ -1,11 +1,26 @@
-/// The data of a failure while it is being assembled (fail2ban's `fail` dict plus its extras).
-struct FailureData {
-    var fields: FailureFields
-    var matches: [String] = []
-    var nofailMatches: [String] = []
-    var users: Set<String>? = nil
-    var pending = false
-    var lastDate: Double? = nil
+/// A failure while it is being assembled (fail2ban's `fail` dict plus its extras).
+///
+/// A class: the connection cache and the hit reported for a line share one record; the
+/// cache copies it before changing it while a reported hit still holds it.
+final class FailureRecord {
+    @exclusivity(unchecked) var fields: FailureFields
+    @exclusivity(unchecked) var matches: [String] = []
+    @exclusivity(unchecked) var nofailMatches: [String] = []
+    @exclusivity(unchecked) var users: Set<String>? = nil
+    @exclusivity(unchecked) var pending = false
+    @exclusivity(unchecked) var lastDate: Double? = nil
+
+    init(fields: FailureFields) { self.fields = fields }
+
+    func copy() -> FailureRecord {
+        let c = FailureRecord(fields: fields)
+        c.matches = matches
+        c.nofailMatches = nofailMatches
+        c.users = users
+        c.pending = pending
+        c.lastDate = lastDate
+        return c
+    }
 }
 
 /// The log lines a match covers, as written: made only when they join a failure.
@@ -31,7 +46,7 @@ enum MatchedLines {
 struct MultiLineFailureCache {
     private struct Entry {
         var expires: Double
-        var data: FailureData
+        var record: FailureRecord
     }
 
     private var entries = ConnectionTable<Entry>()
@@ -44,7 +59,7 @@ struct MultiLineFailureCache {
 
     mutating func markPending(id: UnsafeBufferPointer<UInt8>?) {
         guard let id, let i = entries.find(id, hash: ConnectionTable<Entry>.hash(id)) else { return }
-        entries[i].value.data.pending = true
+        entries[i].record.pending = true
     }
 
     /// Flags of one merge.
@@ -60,7 +75,7 @@ struct MultiLineFailureCache {
     /// connection `id`; returns the merged failure. `matchedLines` are taken only when they
     /// join the failure's lines.
     mutating func merge(id: UnsafeBufferPointer<UInt8>, line: inout LineCaptures, matchedLines: () -> MatchedLines,
-                        lastDate: Double?, now: Double) -> FailureData {
+                        lastDate: Double?, now: Double) -> FailureRecord {
         let t = line.table
         var flags: Flags = []
         if line[t.mlfgained].isTruthy {
@@ -75,41 +90,47 @@ struct MultiLineFailureCache {
 
         let hash = ConnectionTable<Entry>.hash(id)
         var index = entries.find(id, hash: hash)
-        if let i = index, entries[i].value.expires <= now {
+        if let i = index, entries[i].expires <= now {
             entries.remove(at: i)
             index = nil
         }
         guard let i = index else {
-            var fail = FailureData(fields: line.makeFields())
+            let fail = FailureRecord(fields: line.makeFields())
             if !flags.contains(.forget) {
-                Self.addUser(&fail, line[t.user])
+                Self.addUser(fail, line[t.user])
                 fail.lastDate = lastDate
             }
-            Self.finish(&fail, &flags, matchedLines)
+            Self.finish(fail, &flags, matchedLines)
             if !flags.contains(.forget) { insert(id, hash: hash, fail, now: now) }
             return fail
         }
-        Self.update(&entries[i].value.data, with: line, &flags, matchedLines)
-        if flags.contains(.forget) { return entries.remove(at: i).value.data }
-        entries[i].value.expires = now + Self.maxAge
-        return entries[i].value.data
+        // A hit reported earlier may still hold the record: change a copy then.
+        if !isKnownUniquelyReferenced(&entries[i].record) { entries[i].record = entries[i].record.copy() }
+        let record = entries[i].record
+        Self.update(record, with: &line, &flags, matchedLines)
+        if flags.contains(.forget) {
+            entries.remove(at: i)
+        } else {
+            entries[i].expires = now + Self.maxAge
+        }
+        return record
     }
 
     /// The cached failure of the connection takes the new line's fields.
-    private static func update(_ groups: inout FailureData, with line: LineCaptures, _ flags: inout Flags,
+    private static func update(_ groups: FailureRecord, with line: inout LineCaptures, _ flags: inout Flags,
                                _ matchedLines: () -> MatchedLines) {
         let t = line.table
-        addUser(&groups, line[t.user])
+        addUser(groups, line[t.user])
         if groups.fields.pop(slot: t.nofail) { flags.insert(.previousNofail) }
         if groups.fields.pop(slot: t.mlfgained) { flags.insert(.previousNofail) }
         if flags.contains(.gained) { groups.pending = false }
         if !flags.contains(.previousNofail) && !groups.pending && !groups.matches.isEmpty { groups.matches = [] }
         line.update(&groups.fields)
-        finish(&groups, &flags, matchedLines)
+        finish(groups, &flags, matchedLines)
     }
 
     /// Several users (or a pending failure) make it a failure again; the lines join it.
-    private static func finish(_ fail: inout FailureData, _ flags: inout Flags, _ matchedLines: () -> MatchedLines) {
+    private static func finish(_ fail: FailureRecord, _ flags: inout Flags, _ matchedLines: () -> MatchedLines) {
         if fail.pending || (fail.users?.count ?? 0) > 1 {
             let t = fail.fields.table
             fail.pending = false
@@ -128,21 +149,21 @@ struct MultiLineFailureCache {
         }
     }
 
-    private static func addUser(_ data: inout FailureData, _ user: Capture) {
+    private static func addUser(_ data: FailureRecord, _ user: Capture) {
         guard user.isTruthy, let name = user.string else { return }
         if data.users == nil { data.users = [name] } else { data.users!.insert(name) }
     }
 
     /// fail2ban's `Utils.Cache.set` for a new key: a full cache drops its oldest entries first,
     /// stopping at the first one still valid once there is room.
-    private mutating func insert(_ id: UnsafeBufferPointer<UInt8>, hash: UInt64, _ data: FailureData, now: Double) {
+    private mutating func insert(_ id: UnsafeBufferPointer<UInt8>, hash: UInt64, _ record: FailureRecord, now: Double) {
         if entries.count >= Self.maxCount {
             while orderHead < order.count {
                 let oldest = order[orderHead]
                 orderHead += 1
-                guard let entry = entries.entry(at: oldest.slot), entry.sequence == oldest.sequence else { continue }
-                entries.remove(at: oldest.slot)
-                if entry.value.expires > now && entries.count < Self.maxCount { break }
+                guard entries.sequence(at: oldest.slot) == oldest.sequence else { continue }
+                let entry = entries.remove(at: oldest.slot)
+                if entry.expires > now && entries.count < Self.maxCount { break }
             }
             if orderHead > 1024 && orderHead * 2 > order.count {
                 order.removeFirst(orderHead)
@@ -151,7 +172,7 @@ struct MultiLineFailureCache {
         }
         nextSequence += 1
         let slot = entries.insert(key: id, hash: hash, sequence: nextSequence,
-                                  value: Entry(expires: now + Self.maxAge, data: data))
+                                  value: Entry(expires: now + Self.maxAge, record: record))
         order.append((slot, nextSequence))
     }
 }

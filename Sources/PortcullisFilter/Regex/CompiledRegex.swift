@@ -117,6 +117,18 @@ public final class CompiledRegex {
         return (words[0], words[1], words[2], words[3])
     }
 
+    /// Whether a match at offset 0 can begin with `byte` (false only when certain).
+    func canStart(with byte: UInt8) -> Bool {
+        guard let set = anchoredFirstBytes else { return true }
+        let bit = UInt64(1) << UInt64(byte & 63)
+        switch byte >> 6 {
+        case 0: return set.0 & bit != 0
+        case 1: return set.1 & bit != 0
+        case 2: return set.2 & bit != 0
+        default: return set.3 & bit != 0
+        }
+    }
+
     /// Whether a match can start at offset 0 of `subject` (cheap checks only).
     @inline(__always)
     private func mayMatch(_ subject: UnsafeBufferPointer<UInt8>) -> Bool {
