@@ -48,6 +48,10 @@ public final class DateDetector {
     @exclusivity(unchecked) private var lastEndAt: UInt32? = nil
     @exclusivity(unchecked) private var firstUnused = 0
     private let unusedTime: Double = 300
+    /// The last scanner answer, the `now` it was converted for, and the conversion.
+    @exclusivity(unchecked) private var lastScan: FastDateScanner.Result? = nil
+    @exclusivity(unchecked) private var lastScanNow: Double = .nan
+    @exclusivity(unchecked) private var lastScanTime: (time: Double?, dropsLine: Bool) = (nil, false)
     /// Off only in tests that compare the scanners with PCRE2.
     @exclusivity(unchecked) var useFastPaths = true
     /// Lines answered by a scanner (tests check the scanners are exercised).
@@ -195,10 +199,16 @@ public final class DateDetector {
                 lastEnd = r.end
                 lastEndBefore = UInt32(line[r.end - 1])
                 lastEndAt = r.end < line.count ? LineText.decode(line, at: r.end) : nil
-                let t = DateFields.resolve(year: r.year, month: r.month, day: r.day, hour: r.hour, minute: r.minute,
-                                           second: r.second, zone: r.zone ?? defaultZone, weekday: nil, julian: nil,
-                                           weekOfYear: nil, weekStartsMonday: false, now: now, clock: clock)
-                return DateMatch(range: 0..<r.end, time: t.time, dropsLine: t.dropsLine)
+                // Consecutive lines often carry the same time: convert it once.
+                if r != lastScan || now != lastScanNow {
+                    lastScanTime = DateFields.resolve(year: r.year, month: r.month, day: r.day, hour: r.hour,
+                                                      minute: r.minute, second: r.second, zone: r.zone ?? defaultZone,
+                                                      weekday: nil, julian: nil, weekOfYear: nil,
+                                                      weekStartsMonday: false, now: now, clock: clock)
+                    lastScan = r
+                    lastScanNow = now
+                }
+                return DateMatch(range: 0..<r.end, time: lastScanTime.time, dropsLine: lastScanTime.dropsLine)
             }
         }
 
