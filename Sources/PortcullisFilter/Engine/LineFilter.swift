@@ -29,8 +29,13 @@ public final class LineFilter {
     public let ignoreRegexes: [FilterRegex]
     public let maxLines: Int
     public var options: Options {
-        didSet { defaultRaw = options.useDns == "raw" || options.returnRawHost }
+        didSet {
+            current = options
+            defaultRaw = options.useDns == "raw" || options.returnRawHost
+        }
     }
+    /// `options`, read on the hot path without exclusivity checks.
+    @exclusivity(unchecked) private var current: Options
     /// Addresses and host names are reported as written (`usedns = raw`, `--raw`).
     @exclusivity(unchecked) private var defaultRaw: Bool
     /// nil only for sources that carry their own time (the journal).
@@ -76,6 +81,7 @@ public final class LineFilter {
         self.maxLines = max(1, maxLines)
         self.dateDetector = dateDetector
         self.options = options
+        current = options
         defaultRaw = options.useDns == "raw" || options.returnRawHost
         failCandidates = FailCandidates(failRegexes)
         let table = FieldTable(names: CapturePlan.names(of: (prefRegex.map { [$0] } ?? []) + failRegexes))
@@ -103,7 +109,20 @@ public final class LineFilter {
     /// Processes one line (without its line break; valid UTF-8), finding its date itself, and
     /// hands each failregex hit to `onFailure` (in regex order) without building a ``Failure``
     /// unless asked: the fast entry point for callers that count, or need few failures.
-    public func process(line: UnsafeBufferPointer<UInt8>, now: Double, onFailure: (FailureMatch) -> Void) {
+    @discardableResult
+    public func process(line: UnsafeBufferPointer<UInt8>, now: Double, onFailure: (FailureMatch) -> Void) -> LineOutcome {
+        processLine(line, now: now, report: onFailure)
+        return LineOutcome(prefRegexMatched: lastPrefRegexMatched, ignored: !lastIgnoredBy.isEmpty)
+    }
+
+    /// What fail2ban-regex counts about the line besides its hits (``lastPrefRegexMatched``,
+    /// ``lastIgnoredBy`` non-empty), returned so that callers need not read them back.
+    public struct LineOutcome: Sendable {
+        public var prefRegexMatched: Bool
+        public var ignored: Bool
+    }
+
+    private func processLine(_ line: UnsafeBufferPointer<UInt8>, now: Double, report onFailure: (FailureMatch) -> Void) {
         var parts = LineParts(dateRange: nil, usesLastTimeText: false)
         var date: Double? = nil
         var noDate = false
@@ -133,15 +152,15 @@ public final class LineFilter {
             if let last = lastDate, last > now - 60 {
                 parts = LineParts(dateRange: nil, usesLastTimeText: true)
                 date = last
-            } else if options.checkFindTime && options.inOperation {
+            } else if current.checkFindTime && current.inOperation {
                 date = now
             }
         }
-        if options.checkFindTime, let d = date {
-            if options.inOperation {
+        if current.checkFindTime, let d = date {
+            if current.inOperation {
                 // A line far from now is treated as if it just happened (latency or zone problem).
                 if abs(d - now) > 60 { date = now; lastDate = now }
-            } else if d < now - options.findTime {
+            } else if d < now - current.findTime {
                 return
             }
         }
@@ -230,18 +249,22 @@ public final class LineFilter {
         // is rebuilt from the tuples before the next search.
         var orgBuffer: [TupleLine] = []
         var subject: UnsafeBufferPointer<UInt8>?
+        // An ASCII subject (nearly every log line) is searched by the regexes' ASCII code.
+        var ascii: Bool
         if multiLine {
             lineBuffer.append(tupleLine(line, parts))
             if lineBuffer.count > maxLines { lineBuffer.removeFirst(lineBuffer.count - maxLines) }
             orgBuffer = lineBuffer
             subject = fillSearchBuffer()
+            ascii = ValidUTF8.isASCII(subject!)
         } else {
             subject = fillSearchBuffer(line, parts)
+            ascii = ValidUTF8.isASCII(line)
         }
 
         // ignoreregex first when there are clearly fewer of them than failregexes.
         if !ignoreRegexes.isEmpty && ignoreRegexes.count < failRegexes.count - 2 {
-            if ignoreLine(subject!, failMatch: nil) { return }
+            if ignoreLine(subject!, ascii: ascii, failMatch: nil) { return }
         }
 
         // The prefregex's subject; its groups are read at the first failregex hit.
@@ -249,7 +272,7 @@ public final class LineFilter {
         var prefCaptured = false
         if let prefRegex, let prefPlan {
             let pre = subject!
-            let outcome = prefRegex.search(pre)
+            let outcome = prefRegex.search(pre, ascii: ascii)
             guard outcome == .matched else {
                 if outcome == .limitExceeded { limitExceededCount += 1 }
                 return
@@ -285,21 +308,24 @@ public final class LineFilter {
         let candidates = multiLine ? failCandidates.all : failCandidates.starting(with: subject![0])
         for index in candidates {
             let failRegex = failRegexes[index]
-            if subject == nil { subject = fillSearchBuffer() }
+            if subject == nil {
+                subject = fillSearchBuffer()
+                ascii = ValidUTF8.isASCII(subject!)
+            }
             let buf = subject!
-            let outcome = failRegex.search(buf)
+            let outcome = failRegex.search(buf, ascii: ascii)
             guard outcome == .matched else {
                 if outcome == .limitExceeded { limitExceededCount += 1 }
                 continue
             }
             // Where a multi-line match lies among the buffered lines (before other searches).
             let match = multiLine ? RegexMatch(regex: failRegex, subject: buf, orgLines: orgBuffer) : nil
-            if !ignoreRegexes.isEmpty && ignoreLine(buf, failMatch: match) {
+            if !ignoreRegexes.isEmpty && ignoreLine(buf, ascii: ascii, failMatch: match) {
                 if multiLine { subject = nil }
-                if !options.checkAllRegex { break }
+                if !current.checkAllRegex { break }
                 continue
             }
-            if noDate && date == nil && options.checkFindTime { continue }
+            if noDate && date == nil && current.checkFindTime { continue }
             // The groups of this regex over the prefregex's (read before the subject changes).
             if !prefCaptured, let preSubject, let prefRegex, let prefPlan {
                 captures.clearPref()
@@ -321,7 +347,7 @@ public final class LineFilter {
             if let mlfid {
                 record = multiLineCache.merge(id: mlfid, line: &captures, matchedLines: matchedLines,
                                               lastDate: lastDate, now: now)
-                if record.fields.isTruthy(slot: fieldTable.nofail) && !options.checkAllRegex { return }
+                if record.fields.isTruthy(slot: fieldTable.nofail) && !current.checkAllRegex { return }
             } else {
                 record = FailureRecord(fields: captures.makeFields())
                 matchedLines().append(to: &record.matches)
@@ -331,23 +357,25 @@ public final class LineFilter {
             if !hit.hasID {
                 // Multi-line failure still waiting for its id.
                 multiLineCache.markPending(id: mlfid)
-                if !options.checkAllRegex && options.ignorePending { return }
+                if !current.checkAllRegex && current.ignorePending { return }
             }
             report(hit)
-            if !options.checkAllRegex { break }
+            if !current.checkAllRegex { break }
         }
     }
 
     /// fail2ban's `_ignoreLine`: records which ignoreregexes matched; true when any did.
-    private func ignoreLine(_ buf: UnsafeBufferPointer<UInt8>, failMatch: RegexMatch?) -> Bool {
+    private func ignoreLine(_ buf: UnsafeBufferPointer<UInt8>, ascii: Bool, failMatch: RegexMatch?) -> Bool {
         var subject = buf
+        var ascii = ascii
         if let failMatch {
             TupleLine.searchBuffer(failMatch.matchedLines, into: &contentScratch)
             subject = contentScratch.bytes
+            ascii = ValidUTF8.isASCII(subject)
         }
         var found = false
         for (index, regex) in ignoreRegexes.enumerated() {
-            let outcome = regex.search(subject)
+            let outcome = regex.search(subject, ascii: ascii)
             if outcome == .limitExceeded { limitExceededCount += 1 }
             guard outcome == .matched else { continue }
             found = true
@@ -355,7 +383,7 @@ public final class LineFilter {
             if let failMatch {
                 lineBuffer = failMatch.unmatchedLines
             }
-            if !options.checkAllRegex { break }
+            if !current.checkAllRegex { break }
         }
         return found
     }

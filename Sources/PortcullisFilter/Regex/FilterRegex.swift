@@ -22,7 +22,8 @@ public final class FilterRegex {
             throw FilterRegexError(regex: regex, message: "cannot add empty regex")
         }
         do {
-            compiled = try CompiledRegex(pcre2: PythonRegexDialect.toPCRE2(expanded), multiline: multiline)
+            compiled = try CompiledRegex(pcre2: PythonRegexDialect.toPCRE2(expanded), multiline: multiline,
+                                         asciiVariant: true)
         } catch {
             throw FilterRegexError(regex: regex, message: "\(error.message) (at offset \(error.offset) of \(error.pattern))")
         }
@@ -57,10 +58,11 @@ public final class FilterRegex {
         return FilterTags.groupName(forTag: String(field))
     }
 
-    /// Searches a subject; `.matched` leaves captures readable through `groupValues(in:)`.
+    /// Searches a subject (`ascii`: every byte of it is ASCII); `.matched` leaves the
+    /// captures readable (``capture(_:from:into:tuples:)``).
     @inline(__always)
-    func search(_ subject: UnsafeBufferPointer<UInt8>) -> CompiledRegex.MatchOutcome {
-        compiled.search(subject)
+    func search(_ subject: UnsafeBufferPointer<UInt8>, ascii: Bool = false) -> CompiledRegex.MatchOutcome {
+        compiled.search(subject, ascii: ascii)
     }
 
     /// Text of the `skiplines*` groups of the last match, split into lines.

@@ -116,7 +116,7 @@ struct RegexSession {
             var matched = false
             var first: PortcullisFilter.Failure? = nil
             let json = stats.policy.json
-            filter.process(line: valid, now: now) { hit in
+            let outcome = filter.process(line: valid, now: now) { hit in
                 failRegexHits[hit.regexIndex] += 1
                 if hit.isNoFail {
                     ignored = true
@@ -125,11 +125,11 @@ struct RegexSession {
                     if json && first == nil { first = hit.makeFailure() }
                 }
             }
-            if !filter.lastIgnoredBy.isEmpty {
+            if outcome.ignored {
                 ignored = true
                 for i in filter.lastIgnoredBy { ignoreRegexHits[i] += 1 }
             }
-            if filter.lastPrefRegexMatched { prefRegexHits += 1 }
+            if outcome.prefRegexMatched { prefRegexHits += 1 }
             stats.record(ignored: ignored, matched: matched) { String(decoding: valid, as: UTF8.self) }
             if multiLine { stats.reconcileMultiLine(before: before, after: filter.bufferedLineTexts, maxLines: filter.maxLines) }
             if json { writeJSON(number: number, failure: first, ignored: ignored, filter: filter) }
