@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Finds the date in a log line the way fail2ban 1.0.2's `DateDetector` does.
 ///
 /// fail2ban does not simply try its templates in order: it first retries the template that
@@ -52,6 +58,10 @@ public final class DateDetector {
     @exclusivity(unchecked) private var lastScan: FastDateScanner.Result? = nil
     @exclusivity(unchecked) private var lastScanNow: Double = .nan
     @exclusivity(unchecked) private var lastScanTime: (time: Double?, dropsLine: Bool) = (nil, false)
+    /// The bytes the syslog scanner read for `lastScan` (length 0: none kept).
+    private static let prefixCapacity = 64
+    private let lastScanPrefix = UnsafeMutablePointer<UInt8>.allocate(capacity: DateDetector.prefixCapacity)
+    @exclusivity(unchecked) private var lastScanPrefixLength = 0
     /// Off only in tests that compare the scanners with PCRE2.
     @exclusivity(unchecked) var useFastPaths = true
     /// Lines answered by a scanner (tests check the scanners are exercised).
@@ -84,6 +94,7 @@ public final class DateDetector {
     deinit {
         clock.deinitialize(count: 1)
         clock.deallocate()
+        lastScanPrefix.deallocate()
     }
 
     /// fail2ban's `validateTimeZone`: minutes east of UTC, or the error fail2ban reports.
@@ -181,7 +192,20 @@ public final class DateDetector {
         if lastIndex < count, useFastPaths, let shape = entries[lastIndex].template.fastShape {
             let scanned: FastDateScanner.Result?
             switch shape {
-            case .syslog: scanned = FastDateScanner.syslog(line)
+            case .syslog:
+                // The syslog scanner reads no further than two bytes past the date: a line that
+                // starts with the same bytes as the last one gets the same answer.
+                if let last = lastScan, lastScanPrefixLength > 0, line.count >= lastScanPrefixLength,
+                   memcmp(line.baseAddress!, lastScanPrefix, lastScanPrefixLength) == 0 {
+                    scanned = last
+                } else {
+                    scanned = FastDateScanner.syslog(line)
+                    lastScanPrefixLength = 0
+                    if let r = scanned, r.end + 2 <= line.count, r.end + 2 <= Self.prefixCapacity {
+                        lastScanPrefix.update(from: line.baseAddress!, count: r.end + 2)
+                        lastScanPrefixLength = r.end + 2
+                    }
+                }
             case .iso: scanned = FastDateScanner.iso(line)
             }
             if let r = scanned {

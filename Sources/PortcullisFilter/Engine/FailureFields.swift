@@ -127,18 +127,11 @@ public struct FailureFields: Sendable, Equatable {
     /// Sets `slot` to the text `bytes`, keeping the string already there when it is the same.
     mutating func set(slot: Int, bytes: UnsafeBufferPointer<UInt8>) {
         if let i = index(of: slot) {
-            if var current = fields[i].value, current.withUTF8({ Self.equal($0, bytes) }) { return }
+            if let current = fields[i].value, current.isUTF8(bytes) { return }
             fields[i].value = String(decoding: bytes, as: UTF8.self)
         } else {
             fields.append(Field(slot: slot, value: String(decoding: bytes, as: UTF8.self)))
         }
-    }
-
-    @inline(__always)
-    private static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard a.count == b.count else { return false }
-        for i in 0..<a.count where a[i] != b[i] { return false }
-        return true
     }
 
     /// Adds a field known to be absent.
@@ -147,7 +140,14 @@ public struct FailureFields: Sendable, Equatable {
 
     /// Removes `slot` (absent afterwards).
     mutating func remove(slot: Int) {
-        if let i = index(of: slot) { fields.remove(at: i) }
+        if let i = index(of: slot) { removeField(at: i) }
+    }
+
+    /// Fields are unordered: the last one takes the place of the removed one.
+    @inline(__always)
+    private mutating func removeField(at i: Int) {
+        if i != fields.count - 1 { fields.swapAt(i, fields.count - 1) }
+        fields.removeLast()
     }
 
     /// Whether `name` holds a non-empty value (Python truthiness of a captured string).
@@ -162,7 +162,7 @@ public struct FailureFields: Sendable, Equatable {
     mutating func pop(slot: Int) -> Bool {
         guard let i = index(of: slot) else { return false }
         let truthy = !(fields[i].value?.isEmpty ?? true)
-        fields.remove(at: i)
+        removeField(at: i)
         return truthy
     }
 
@@ -179,5 +179,20 @@ public struct FailureFields: Sendable, Equatable {
 
     public static func == (lhs: FailureFields, rhs: FailureFields) -> Bool {
         lhs.values == rhs.values && lhs.tuples == rhs.tuples
+    }
+}
+
+extension String {
+    /// Whether the string's UTF-8 is exactly `bytes` (no copy for native strings).
+    @inline(__always)
+    func isUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if let same = utf8.withContiguousStorageIfAvailable({ own -> Bool in
+            guard own.count == bytes.count else { return false }
+            for i in 0..<own.count where own[i] != bytes[i] { return false }
+            return true
+        }) {
+            return same
+        }
+        return utf8.elementsEqual(bytes)
     }
 }

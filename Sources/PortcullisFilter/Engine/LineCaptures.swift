@@ -81,13 +81,15 @@ struct CaptureLayer {
 /// matching failregex's groups (and the merge's own edits) laid over them, as byte ranges of
 /// the line's subjects. Strings are made only for what is kept: a new failure's fields, or
 /// the values that change a cached connection's.
-struct LineCaptures {
+///
+/// A class: one per ``LineFilter``, reused for every line.
+final class LineCaptures {
     let table: FieldTable
-    var pref: CaptureLayer
-    var own: CaptureLayer
+    @exclusivity(unchecked) var pref: CaptureLayer
+    @exclusivity(unchecked) var own: CaptureLayer
     /// `F-TUPLE_*` values of each layer (rare: empty for nearly every filter).
-    var prefTuples: [String: [String?]] = [:]
-    var ownTuples: [String: [String?]] = [:]
+    @exclusivity(unchecked) var prefTuples: [String: [String?]] = [:]
+    @exclusivity(unchecked) var ownTuples: [String: [String?]] = [:]
 
     init(table: FieldTable) {
         self.table = table
@@ -95,17 +97,17 @@ struct LineCaptures {
         own = CaptureLayer(slots: table.count)
     }
 
-    func free() {
+    deinit {
         pref.free()
         own.free()
     }
 
-    mutating func clearPref() {
+    func clearPref() {
         pref.clear()
         if !prefTuples.isEmpty { prefTuples = [:] }
     }
 
-    mutating func clearOwn() {
+    func clearOwn() {
         own.clear()
         if !ownTuples.isEmpty { ownTuples = [:] }
     }

@@ -61,7 +61,8 @@ public final class LineFilter {
     private let failCandidates: FailCandidates
 
     @exclusivity(unchecked) private var lineBuffer: [TupleLine] = []
-    @exclusivity(unchecked) private var lastTimeText: [UInt8] = []
+    /// The date text of the last line that had one (reported with lines that have none).
+    @exclusivity(unchecked) private var lastTime = SearchBuffer(capacity: 64)
     @exclusivity(unchecked) private var lastDate: Double?
     /// The search subject of the current line(s).
     @exclusivity(unchecked) private var scratch = SearchBuffer()
@@ -70,7 +71,7 @@ public final class LineFilter {
     /// A multi-line prefregex subject, kept while the search buffer is rebuilt.
     @exclusivity(unchecked) private var prefScratch = SearchBuffer()
     /// The current match's groups, as byte ranges.
-    @exclusivity(unchecked) private var captures: LineCaptures
+    private let captures: LineCaptures
     @exclusivity(unchecked) private var multiLineCache = MultiLineFailureCache()
 
     public init(prefRegex: FilterRegex?, failRegexes: [FilterRegex], ignoreRegexes: [FilterRegex],
@@ -96,7 +97,7 @@ public final class LineFilter {
         scratch.free()
         contentScratch.free()
         prefScratch.free()
-        captures.free()
+        lastTime.free()
     }
 
     /// Processes one line (without its line break; valid UTF-8), finding its date itself.
@@ -135,8 +136,8 @@ public final class LineFilter {
                 parts.dateRange = r
                 if let time = dateMatch.time {
                     date = time
-                    lastTimeText.removeAll(keepingCapacity: true)
-                    lastTimeText.append(contentsOf: UnsafeBufferPointer(rebasing: line[r]))
+                    lastTime.removeAll()
+                    lastTime.append(UnsafeBufferPointer(rebasing: line[r]))
                     lastDate = time
                 }
             } else if let last = lastDate, last > now - 60 {
@@ -179,7 +180,8 @@ public final class LineFilter {
 
     /// Processes a line whose time is already known (journal entries): no date detection.
     public func process(line: UnsafeBufferPointer<UInt8>, time: Double, timeText: String, now: Double) -> [Failure] {
-        lastTimeText = Array(timeText.utf8)
+        lastTime.removeAll()
+        lastTime.append(Array(timeText.utf8))
         lastDate = time
         lastLineTime = time
         var failures: [Failure] = []
@@ -203,7 +205,7 @@ public final class LineFilter {
     }
 
     private func tupleLine(_ line: UnsafeBufferPointer<UInt8>, _ parts: LineParts) -> TupleLine {
-        if parts.usesLastTimeText { return TupleLine(prefix: [], date: lastTimeText, suffix: Array(line)) }
+        if parts.usesLastTimeText { return TupleLine(prefix: [], date: Array(lastTime.bytes), suffix: Array(line)) }
         if let r = parts.dateRange { return TupleLine(line: line, dateRange: r) }
         return TupleLine(prefix: [], date: [], suffix: Array(line))
     }
@@ -212,7 +214,7 @@ public final class LineFilter {
     /// date of its own is shown with the last one).
     private func lineText(_ line: UnsafeBufferPointer<UInt8>, _ parts: LineParts) -> String {
         if parts.usesLastTimeText {
-            return String(decoding: lastTimeText + Array(line), as: UTF8.self)
+            return String(decoding: Array(lastTime.bytes) + Array(line), as: UTF8.self)
         }
         return String(decoding: line, as: UTF8.self)
     }
@@ -345,7 +347,7 @@ public final class LineFilter {
             let record: FailureRecord
             let mlfid = captures[fieldTable.mlfid].value
             if let mlfid {
-                record = multiLineCache.merge(id: mlfid, line: &captures, matchedLines: matchedLines,
+                record = multiLineCache.merge(id: mlfid, line: captures, matchedLines: matchedLines,
                                               lastDate: lastDate, now: now)
                 if record.fields.isTruthy(slot: fieldTable.nofail) && !current.checkAllRegex { return }
             } else {

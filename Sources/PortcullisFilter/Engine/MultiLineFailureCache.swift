@@ -7,6 +7,8 @@ final class FailureRecord {
     @exclusivity(unchecked) var matches: [String] = []
     @exclusivity(unchecked) var nofailMatches: [String] = []
     @exclusivity(unchecked) var users: Set<String>? = nil
+    /// The user added last (lines of a connection usually repeat it: no need to hash it again).
+    @exclusivity(unchecked) var lastUser: String? = nil
     @exclusivity(unchecked) var pending = false
     @exclusivity(unchecked) var lastDate: Double? = nil
 
@@ -17,6 +19,7 @@ final class FailureRecord {
         c.matches = matches
         c.nofailMatches = nofailMatches
         c.users = users
+        c.lastUser = lastUser
         c.pending = pending
         c.lastDate = lastDate
         return c
@@ -74,7 +77,7 @@ struct MultiLineFailureCache {
     /// Merges the current match (`line`: the prefregex's and failregex's groups) into
     /// connection `id`; returns the merged failure. `matchedLines` are taken only when they
     /// join the failure's lines.
-    mutating func merge(id: UnsafeBufferPointer<UInt8>, line: inout LineCaptures, matchedLines: () -> MatchedLines,
+    mutating func merge(id: UnsafeBufferPointer<UInt8>, line: LineCaptures, matchedLines: () -> MatchedLines,
                         lastDate: Double?, now: Double) -> FailureRecord {
         let t = line.table
         var flags: Flags = []
@@ -107,7 +110,7 @@ struct MultiLineFailureCache {
         // A hit reported earlier may still hold the record: change a copy then.
         if !isKnownUniquelyReferenced(&entries[i].record) { entries[i].record = entries[i].record.copy() }
         let record = entries[i].record
-        Self.update(record, with: &line, &flags, matchedLines)
+        Self.update(record, with: line, &flags, matchedLines)
         if flags.contains(.forget) {
             entries.remove(at: i)
         } else {
@@ -117,7 +120,7 @@ struct MultiLineFailureCache {
     }
 
     /// The cached failure of the connection takes the new line's fields.
-    private static func update(_ groups: FailureRecord, with line: inout LineCaptures, _ flags: inout Flags,
+    private static func update(_ groups: FailureRecord, with line: LineCaptures, _ flags: inout Flags,
                                _ matchedLines: () -> MatchedLines) {
         let t = line.table
         addUser(groups, line[t.user])
@@ -150,8 +153,11 @@ struct MultiLineFailureCache {
     }
 
     private static func addUser(_ data: FailureRecord, _ user: Capture) {
-        guard user.isTruthy, let name = user.string else { return }
+        guard user.isTruthy else { return }
+        if let last = data.lastUser, last.isUTF8(user.bytes) { return }
+        let name = String(decoding: user.bytes, as: UTF8.self)
         if data.users == nil { data.users = [name] } else { data.users!.insert(name) }
+        data.lastUser = name
     }
 
     /// fail2ban's `Utils.Cache.set` for a new key: a full cache drops its oldest entries first,

@@ -20,6 +20,13 @@ public enum ValidUTF8 {
         let count = bytes.count
         var i = 0
         var acc: UInt64 = 0
+        while i + 32 <= count {
+            acc |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                | raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                | raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self)
+                | raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)
+            i += 32
+        }
         while i + 8 <= count {
             acc |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
             i += 8
