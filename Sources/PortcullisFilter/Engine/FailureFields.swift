@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The group names one filter can capture, each given a fixed slot once, when the filter is
 /// compiled: the line engine then reads and writes fields by slot number, never by hashing a
 /// name. fail2ban's well-known names always have a slot, whether a regex uses them or not.
@@ -93,12 +99,10 @@ public struct FailureFields: Sendable, Equatable {
 
     @inline(__always)
     private func index(of slot: Int) -> Int? {
-        var i = 0
-        while i < fields.count {
-            if fields[i].slot == slot { return i }
-            i += 1
+        fields.withUnsafeBufferPointer { all in
+            for i in 0..<all.count where all[i].slot == slot { return i }
+            return nil
         }
-        return nil
     }
 
     /// The value in `slot`, nil when absent or unset.
@@ -188,8 +192,8 @@ extension String {
     func isUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         if let same = utf8.withContiguousStorageIfAvailable({ own -> Bool in
             guard own.count == bytes.count else { return false }
-            for i in 0..<own.count where own[i] != bytes[i] { return false }
-            return true
+            guard let a = own.baseAddress, let b = bytes.baseAddress else { return true }
+            return memcmp(a, b, own.count) == 0
         }) {
             return same
         }

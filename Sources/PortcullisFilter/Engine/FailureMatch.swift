@@ -37,7 +37,7 @@ public struct FailureMatch {
         let fields = record.fields
         let t = fields.table
         var failure = Failure(regexIndex: regexIndex, id: nil, address: nil, needsResolution: false, time: time,
-                              fields: fields, matches: record.matches, users: record.users ?? [], isNoFail: isNoFail)
+                              fields: fields, matches: record.matches.strings, users: record.users ?? [], isNoFail: isNoFail)
         // What the failure is counted under: an address, a host name, or an `<F-ID>`.
         var fid = fields[slot: t.fid]
         let host: String?

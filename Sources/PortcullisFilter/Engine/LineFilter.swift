@@ -210,15 +210,6 @@ public final class LineFilter {
         return TupleLine(prefix: [], date: [], suffix: Array(line))
     }
 
-    /// The line as written, as fail2ban keeps it in a failure's matches (a line without a
-    /// date of its own is shown with the last one).
-    private func lineText(_ line: UnsafeBufferPointer<UInt8>, _ parts: LineParts) -> String {
-        if parts.usesLastTimeText {
-            return String(decoding: Array(lastTime.bytes) + Array(line), as: UTF8.self)
-        }
-        return String(decoding: line, as: UTF8.self)
-    }
-
     /// The single-line search subject: the line without its date, plus "\n".
     private func fillSearchBuffer(_ line: UnsafeBufferPointer<UInt8>, _ parts: LineParts) -> UnsafeBufferPointer<UInt8> {
         scratch.removeAll()
@@ -340,9 +331,14 @@ public final class LineFilter {
                 lineBuffer = match.unmatchedLines
                 subject = nil
             }
-            func matchedLines() -> MatchedLines {
-                if let match { return .many(match.matchedLines.map(\.text)) }
-                return .one(lineText(line, parts))
+            func matchedLines(_ list: LineList) {
+                if let match {
+                    for tuple in match.matchedLines { tuple.appendText(to: list) }
+                } else if parts.usesLastTimeText {
+                    list.append(lastTime.bytes, line)
+                } else {
+                    list.append(line)
+                }
             }
             let record: FailureRecord
             let mlfid = captures[fieldTable.mlfid].value
@@ -352,7 +348,7 @@ public final class LineFilter {
                 if record.fields.isTruthy(slot: fieldTable.nofail) && !current.checkAllRegex { return }
             } else {
                 record = FailureRecord(fields: captures.makeFields())
-                matchedLines().append(to: &record.matches)
+                matchedLines(record.matches)
             }
             let hit = FailureMatch(regexIndex: index, record: record, time: date, hasMLFID: mlfid != nil,
                                    defaultRaw: defaultRaw)

@@ -4,8 +4,8 @@
 /// cache copies it before changing it while a reported hit still holds it.
 final class FailureRecord {
     @exclusivity(unchecked) var fields: FailureFields
-    @exclusivity(unchecked) var matches: [String] = []
-    @exclusivity(unchecked) var nofailMatches: [String] = []
+    let matches = LineList()
+    let nofailMatches = LineList()
     @exclusivity(unchecked) var users: Set<String>? = nil
     /// The user added last (lines of a connection usually repeat it: no need to hash it again).
     @exclusivity(unchecked) var lastUser: String? = nil
@@ -16,8 +16,8 @@ final class FailureRecord {
 
     func copy() -> FailureRecord {
         let c = FailureRecord(fields: fields)
-        c.matches = matches
-        c.nofailMatches = nofailMatches
+        c.matches.append(contentsOf: matches)
+        c.nofailMatches.append(contentsOf: nofailMatches)
         c.users = users
         c.lastUser = lastUser
         c.pending = pending
@@ -26,18 +26,9 @@ final class FailureRecord {
     }
 }
 
-/// The log lines a match covers, as written: made only when they join a failure.
-enum MatchedLines {
-    case one(String)
-    case many([String])
-
-    func append(to lines: inout [String]) {
-        switch self {
-        case .one(let line): lines.append(line)
-        case .many(let many): lines += many
-        }
-    }
-}
+/// Adds the log lines a match covers, as written, to a list (called only when they join a
+/// failure).
+typealias MatchedLinesWriter = (LineList) -> Void
 
 /// Merges failures that share a connection id (`<F-MLFID>`) across lines, as fail2ban's
 /// `_mergeFailure` does: users are gathered, `<F-NOFAIL>` and `<F-MLFGAINED>` suspend a
@@ -77,7 +68,7 @@ struct MultiLineFailureCache {
     /// Merges the current match (`line`: the prefregex's and failregex's groups) into
     /// connection `id`; returns the merged failure. `matchedLines` are taken only when they
     /// join the failure's lines.
-    mutating func merge(id: UnsafeBufferPointer<UInt8>, line: LineCaptures, matchedLines: () -> MatchedLines,
+    mutating func merge(id: UnsafeBufferPointer<UInt8>, line: LineCaptures, matchedLines: MatchedLinesWriter,
                         lastDate: Double?, now: Double) -> FailureRecord {
         let t = line.table
         var flags: Flags = []
@@ -121,19 +112,19 @@ struct MultiLineFailureCache {
 
     /// The cached failure of the connection takes the new line's fields.
     private static func update(_ groups: FailureRecord, with line: LineCaptures, _ flags: inout Flags,
-                               _ matchedLines: () -> MatchedLines) {
+                               _ matchedLines: MatchedLinesWriter) {
         let t = line.table
         addUser(groups, line[t.user])
         if groups.fields.pop(slot: t.nofail) { flags.insert(.previousNofail) }
         if groups.fields.pop(slot: t.mlfgained) { flags.insert(.previousNofail) }
         if flags.contains(.gained) { groups.pending = false }
-        if !flags.contains(.previousNofail) && !groups.pending && !groups.matches.isEmpty { groups.matches = [] }
+        if !flags.contains(.previousNofail) && !groups.pending && !groups.matches.isEmpty { groups.matches.removeAll() }
         line.update(&groups.fields)
         finish(groups, &flags, matchedLines)
     }
 
     /// Several users (or a pending failure) make it a failure again; the lines join it.
-    private static func finish(_ fail: FailureRecord, _ flags: inout Flags, _ matchedLines: () -> MatchedLines) {
+    private static func finish(_ fail: FailureRecord, _ flags: inout Flags, _ matchedLines: MatchedLinesWriter) {
         if fail.pending || (fail.users?.count ?? 0) > 1 {
             let t = fail.fields.table
             fail.pending = false
@@ -143,12 +134,12 @@ struct MultiLineFailureCache {
         }
         if !flags.contains(.nofail) {
             if !fail.nofailMatches.isEmpty {
-                fail.matches.insert(contentsOf: fail.nofailMatches, at: 0)
-                fail.nofailMatches = []
+                fail.matches.prepend(fail.nofailMatches)
+                fail.nofailMatches.removeAll()
             }
-            if !flags.contains(.gained) { matchedLines().append(to: &fail.matches) }
+            if !flags.contains(.gained) { matchedLines(fail.matches) }
         } else if !flags.contains(.forget) {
-            matchedLines().append(to: &fail.nofailMatches)
+            matchedLines(fail.nofailMatches)
         }
     }
 

@@ -20,6 +20,12 @@ struct TupleLine: Equatable {
     /// The line as written.
     var text: String { String(decoding: prefix + date + suffix, as: UTF8.self) }
 
+    /// Adds the line as written to `list`.
+    func appendText(to list: LineList) {
+        let whole = prefix + date + suffix
+        whole.withUnsafeBufferPointer { list.append($0) }
+    }
+
     /// fail2ban's `_tupleLinesBuf`: each line without its date, joined by and ended with "\n".
     static func searchBuffer(_ lines: [TupleLine], into buffer: inout SearchBuffer) {
         buffer.removeAll()
