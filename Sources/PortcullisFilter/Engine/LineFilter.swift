@@ -59,6 +59,10 @@ public final class LineFilter {
     private let failPlans: [CapturePlan]
     /// The failregexes worth trying on a single-line subject, by its first byte.
     private let failCandidates: FailCandidates
+    /// Each failregex with its plan, and the prefregex with its plan, read without
+    /// reference counting (``failRegexes``, ``failPlans``, ``prefRegex``, ``prefPlan`` own them).
+    private let failSteps: UnsafeMutableBufferPointer<FailStep>
+    private let prefStep: FailStep?
 
     @exclusivity(unchecked) private var lineBuffer: [TupleLine] = []
     /// The date text of the last line that had one (reported with lines that have none).
@@ -87,9 +91,13 @@ public final class LineFilter {
         failCandidates = FailCandidates(failRegexes)
         let table = FieldTable(names: CapturePlan.names(of: (prefRegex.map { [$0] } ?? []) + failRegexes))
         fieldTable = table
-        prefPlan = prefRegex.map { CapturePlan($0, table: table, excluding: ["content"]) }
+        let plan = prefRegex.map { CapturePlan($0, table: table, excluding: ["content"]) }
+        prefPlan = plan
         prefContentGroups = prefRegex?.compiled.groupNumbers["content"] ?? []
         failPlans = failRegexes.map { CapturePlan($0, table: table) }
+        if let prefRegex, let plan { prefStep = FailStep(regex: prefRegex, plan: plan) } else { prefStep = nil }
+        failSteps = .allocate(capacity: failRegexes.count)
+        _ = failSteps.initialize(from: zip(failRegexes, failPlans).map { FailStep(regex: $0, plan: $1) })
         captures = LineCaptures(table: table)
     }
 
@@ -97,6 +105,8 @@ public final class LineFilter {
         scratch.free()
         contentScratch.free()
         prefScratch.free()
+        failCandidates.free()
+        failSteps.deallocate()
         lastTime.free()
     }
 
@@ -263,9 +273,9 @@ public final class LineFilter {
         // The prefregex's subject; its groups are read at the first failregex hit.
         var preSubject: UnsafeBufferPointer<UInt8>? = nil
         var prefCaptured = false
-        if let prefRegex, let prefPlan {
+        if let prefStep {
             let pre = subject!
-            let outcome = prefRegex.search(pre, ascii: ascii)
+            let outcome = prefStep.with { regex, _ in regex.search(pre, ascii: ascii) }
             guard outcome == .matched else {
                 if outcome == .limitExceeded { limitExceededCount += 1 }
                 return
@@ -280,7 +290,7 @@ public final class LineFilter {
                 preSubject = pre
             }
             // The failregexes search the content (plus "\n") instead of the line.
-            if let content = prefRegex.firstRange(ofGroups: prefContentGroups), !content.isEmpty {
+            if let content = prefStep.with({ regex, _ in regex.firstRange(ofGroups: prefContentGroups) }), !content.isEmpty {
                 if multiLine {
                     lineBuffer = [TupleLine(prefix: [], date: [], suffix: Array(UnsafeBufferPointer(rebasing: pre[content])))]
                     subject = nil
@@ -299,20 +309,21 @@ public final class LineFilter {
         // A single-line subject stays the same for every failregex: only those that can
         // start with its first byte are tried (in order).
         let candidates = multiLine ? failCandidates.all : failCandidates.starting(with: subject![0])
-        for index in candidates {
-            let failRegex = failRegexes[index]
+        for candidate in candidates {
+            let index = Int(candidate)
+            let step = failSteps[index]
             if subject == nil {
                 subject = fillSearchBuffer()
                 ascii = ValidUTF8.isASCII(subject!)
             }
             let buf = subject!
-            let outcome = failRegex.search(buf, ascii: ascii)
+            let outcome = step.with { regex, _ in regex.search(buf, ascii: ascii) }
             guard outcome == .matched else {
                 if outcome == .limitExceeded { limitExceededCount += 1 }
                 continue
             }
             // Where a multi-line match lies among the buffered lines (before other searches).
-            let match = multiLine ? RegexMatch(regex: failRegex, subject: buf, orgLines: orgBuffer) : nil
+            let match = multiLine ? step.with { regex, _ in RegexMatch(regex: regex, subject: buf, orgLines: orgBuffer) } : nil
             if !ignoreRegexes.isEmpty && ignoreLine(buf, ascii: ascii, failMatch: match) {
                 if multiLine { subject = nil }
                 if !current.checkAllRegex { break }
@@ -320,13 +331,15 @@ public final class LineFilter {
             }
             if noDate && date == nil && current.checkFindTime { continue }
             // The groups of this regex over the prefregex's (read before the subject changes).
-            if !prefCaptured, let preSubject, let prefRegex, let prefPlan {
+            if !prefCaptured, let preSubject, let prefStep {
                 captures.clearPref()
-                prefRegex.capture(prefPlan, from: preSubject, into: &captures.pref, tuples: &captures.prefTuples)
+                prefStep.with { regex, plan in
+                    regex.capture(plan, from: preSubject, into: &captures.pref, tuples: &captures.prefTuples)
+                }
                 prefCaptured = true
             }
             captures.clearOwn()
-            failRegex.capture(failPlans[index], from: buf, into: &captures.own, tuples: &captures.ownTuples)
+            step.with { regex, plan in regex.capture(plan, from: buf, into: &captures.own, tuples: &captures.ownTuples) }
             if let match {
                 lineBuffer = match.unmatchedLines
                 subject = nil

@@ -20,18 +20,23 @@ public final class CompiledRegex {
     private let code: OpaquePointer
     private let matchData: OpaquePointer
     private let matchContext: OpaquePointer
-    private let jitStack: OpaquePointer?
-    private let jitCompiled: Bool
+    /// JIT compilation happens at the first search: a filter's or date detector's regexes
+    /// that never run (most default date templates) cost no machine code.
+    private enum JITState { case untried, compiled, refused }
+    @exclusivity(unchecked) private var jitState = JITState.untried
+    @exclusivity(unchecked) private var jitStack: OpaquePointer? = nil
+    private let wantsASCIIVariant: Bool
+    private let compileOptions: (multiline: Bool, caseless: Bool)
     /// The same pattern compiled for ASCII subjects (no UTF, no UCP), JIT-compiled: byte
     /// at a time, a third faster. Only for patterns written in ASCII, where it matches an
     /// ASCII subject exactly as the UTF+UCP code does (every class, case fold and
     /// property agrees on ASCII characters); nil when PCRE2 or its JIT refuse it.
-    private let asciiCode: OpaquePointer?
-    private let asciiMatchData: OpaquePointer?
+    @exclusivity(unchecked) private var asciiCode: OpaquePointer? = nil
+    @exclusivity(unchecked) private var asciiMatchData: OpaquePointer? = nil
+    @exclusivity(unchecked) private var asciiOvector: UnsafeMutablePointer<Int>? = nil
     /// Captures of the last search (of whichever code ran).
     @exclusivity(unchecked) private var ovector: UnsafeMutablePointer<Int>
     private let utfOvector: UnsafeMutablePointer<Int>
-    private let asciiOvector: UnsafeMutablePointer<Int>?
     /// For patterns anchored at the subject start: the bytes a match can begin with (a 256-bit
     /// set). Most failregexes are `^Literal…`, so most lines are rejected without entering PCRE2.
     private let anchoredFirstBytes: (UInt64, UInt64, UInt64, UInt64)?
@@ -75,28 +80,14 @@ public final class CompiledRegex {
             throw RegexCompileError(pattern: pattern, offset: errorOffset, message: Self.errorMessage(errorCode))
         }
         code = compiled
-        jitCompiled = pcre2_jit_compile_8(compiled, PCRE2_JIT_COMPLETE) == 0
         matchData = pcre2_match_data_create_from_pattern_8(compiled, nil)
         matchContext = pcre2_match_context_create_8(nil)
         pcre2_set_match_limit_8(matchContext, limits.matchLimit)
         pcre2_set_depth_limit_8(matchContext, limits.depthLimit)
-        if jitCompiled {
-            jitStack = pcre2_jit_stack_create_8(32 * 1024, 1024 * 1024, nil)
-            pcre2_jit_stack_assign_8(matchContext, nil, UnsafeMutableRawPointer(jitStack))
-        } else {
-            jitStack = nil
-        }
         utfOvector = pcre2_get_ovector_pointer_8(matchData)
         ovector = utfOvector
-        if asciiVariant, jitCompiled, pattern.utf8.allSatisfy({ $0 < 0x80 }), let ascii = Self.compileASCII(pattern, multiline: multiline, caseless: caseless) {
-            asciiCode = ascii
-            asciiMatchData = pcre2_match_data_create_from_pattern_8(ascii, nil)
-            asciiOvector = pcre2_get_ovector_pointer_8(asciiMatchData)
-        } else {
-            asciiCode = nil
-            asciiMatchData = nil
-            asciiOvector = nil
-        }
+        wantsASCIIVariant = asciiVariant && pattern.utf8.allSatisfy { $0 < 0x80 }
+        compileOptions = (multiline, caseless)
 
         var count: UInt32 = 0
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
@@ -106,6 +97,23 @@ public final class CompiledRegex {
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_MINLENGTH), &minLength)
         minimumLength = Int(minLength)
         anchoredFirstBytes = Self.firstByteSet(compiled)
+    }
+
+    /// JIT-compiles the pattern (and its ASCII variant, when wanted) once.
+    private func prepareJIT() {
+        guard pcre2_jit_compile_8(code, PCRE2_JIT_COMPLETE) == 0 else {
+            jitState = .refused
+            return
+        }
+        jitState = .compiled
+        jitStack = pcre2_jit_stack_create_8(32 * 1024, 1024 * 1024, nil)
+        pcre2_jit_stack_assign_8(matchContext, nil, UnsafeMutableRawPointer(jitStack))
+        if wantsASCIIVariant, let ascii = Self.compileASCII(pattern, multiline: compileOptions.multiline,
+                                                            caseless: compileOptions.caseless) {
+            asciiCode = ascii
+            asciiMatchData = pcre2_match_data_create_from_pattern_8(ascii, nil)
+            asciiOvector = pcre2_get_ovector_pointer_8(asciiMatchData)
+        }
     }
 
     /// `pattern` compiled without UTF and UCP, JIT-compiled; nil when either step fails.
@@ -202,13 +210,14 @@ public final class CompiledRegex {
                        ascii: Bool = false) -> MatchOutcome {
         if start == 0 && !mayMatch(subject) { return .noMatch }
         let base = subject.baseAddress ?? Self.emptySubject
+        if jitState == .untried { prepareJIT() }
         let rc: Int32
         if ascii && !anchored, let asciiCode {
             ovector = asciiOvector.unsafelyUnwrapped
             rc = pcre2_jit_match_8(asciiCode, base, subject.count, start, 0, asciiMatchData, matchContext)
         } else {
             ovector = utfOvector
-            if jitCompiled && !anchored {
+            if jitState == .compiled && !anchored {
                 rc = pcre2_jit_match_8(code, base, subject.count, start, 0, matchData, matchContext)
             } else {
                 let options: UInt32 = PCRE2_NO_UTF_CHECK | (anchored ? PCRE2_ANCHORED : 0)
@@ -253,7 +262,10 @@ public final class CompiledRegex {
     public var matchRange: Range<Int> { range(ofGroup: 0) ?? 0..<0 }
 
     /// Whether PCRE2's JIT compiled this pattern (it can refuse on exotic patterns).
-    public var isJITCompiled: Bool { jitCompiled }
+    public var isJITCompiled: Bool {
+        if jitState == .untried { prepareJIT() }
+        return jitState == .compiled
+    }
 
     nonisolated(unsafe) private static let emptySubject: UnsafePointer<UInt8> = {
         let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
