@@ -54,10 +54,9 @@ public final class DateDetector {
     @exclusivity(unchecked) private var lastEndAt: UInt32? = nil
     @exclusivity(unchecked) private var firstUnused = 0
     private let unusedTime: Double = 300
-    /// The last scanner answer, the `now` it was converted for, and the conversion.
+    /// The last scanner answer, and the conversion of scanned dates to epochs.
     @exclusivity(unchecked) private var lastScan: FastDateScanner.Result? = nil
-    @exclusivity(unchecked) private var lastScanNow: Double = .nan
-    @exclusivity(unchecked) private var lastScanTime: (time: Double?, dropsLine: Bool) = (nil, false)
+    @exclusivity(unchecked) private var scannedTimes = ScannedTimeCache()
     /// The bytes the syslog scanner read for `lastScan` (length 0: none kept).
     private static let prefixCapacity = 64
     private let lastScanPrefix = UnsafeMutablePointer<UInt8>.allocate(capacity: DateDetector.prefixCapacity)
@@ -196,7 +195,7 @@ public final class DateDetector {
                 // The syslog scanner reads no further than two bytes past the date: a line that
                 // starts with the same bytes as the last one gets the same answer.
                 if let last = lastScan, lastScanPrefixLength > 0, line.count >= lastScanPrefixLength,
-                   memcmp(line.baseAddress!, lastScanPrefix, lastScanPrefixLength) == 0 {
+                   Self.equal(line.baseAddress!, lastScanPrefix, lastScanPrefixLength) {
                     scanned = last
                 } else {
                     scanned = FastDateScanner.syslog(line)
@@ -223,16 +222,9 @@ public final class DateDetector {
                 lastEnd = r.end
                 lastEndBefore = UInt32(line[r.end - 1])
                 lastEndAt = r.end < line.count ? LineText.decode(line, at: r.end) : nil
-                // Consecutive lines often carry the same time: convert it once.
-                if r != lastScan || now != lastScanNow {
-                    lastScanTime = DateFields.resolve(year: r.year, month: r.month, day: r.day, hour: r.hour,
-                                                      minute: r.minute, second: r.second, zone: r.zone ?? defaultZone,
-                                                      weekday: nil, julian: nil, weekOfYear: nil,
-                                                      weekStartsMonday: false, now: now, clock: clock)
-                    lastScan = r
-                    lastScanNow = now
-                }
-                return DateMatch(range: 0..<r.end, time: lastScanTime.time, dropsLine: lastScanTime.dropsLine)
+                lastScan = r
+                let t = scannedTimes.time(of: r, zone: r.zone ?? defaultZone, now: now, clock: clock)
+                return DateMatch(range: 0..<r.end, time: t.time, dropsLine: t.dropsLine)
             }
         }
 
@@ -328,6 +320,24 @@ public final class DateDetector {
         if range.isEmpty { return DateMatch(range: range, time: nil) }
         let converted = template.convert(line, now: now, clock: clock, defaultZone: defaultZone)
         return DateMatch(range: range, time: converted.time, dropsLine: converted.dropsLine)
+    }
+
+    /// Whether `count` bytes at `a` and `b` are equal (eight at a time; short prefixes).
+    @inline(__always)
+    private static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        var i = 0
+        while i + 8 <= count {
+            if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                return false
+            }
+            i += 8
+        }
+        while i < count {
+            if a[i] != b[i] { return false }
+            i += 1
+        }
+        return true
     }
 
     /// fail2ban's `_reorderTemplate`: move a winning template forward when it has earned it.
