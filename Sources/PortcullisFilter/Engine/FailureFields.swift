@@ -37,24 +37,28 @@ final class FieldTable: Sendable {
     var count: Int { names.count }
 }
 
-/// One field of a match: its slot in the filter's ``FieldTable`` and its value (nil: the
-/// group exists but did not participate).
+/// One field of a match: its slot in the filter's ``FieldTable`` and where its value is in
+/// the fields' text (`start < 0`: the group exists but did not participate).
 struct Field {
-    var slot: Int
-    var value: String?
+    var slot: Int32
+    var start: Int32
+    var count: Int32
 }
 
 /// The named-group values of a match, held the way fail2ban's `fail` dictionary holds them:
 /// a group that exists in the regex but did not participate is present with a nil value.
 ///
-/// Stored as the few fields present, by slot of the filter's ``FieldTable`` (names outside
-/// it, set by callers, go to a small dictionary); ``values`` builds the dictionary view on
-/// demand.
+/// Stored compactly: the fields present, by slot of the filter's ``FieldTable``, with their
+/// values' bytes end to end in one buffer (names outside the table, set by callers, go to a
+/// small dictionary). Strings are made when a value is read; ``values`` builds the
+/// dictionary view on demand.
 public struct FailureFields: Sendable, Equatable {
     /// Shared name table of the slots.
     private(set) var table: FieldTable
-    /// The fields present, in the order they were first set.
-    private(set) var fields: [Field] = []
+    /// The fields present, in no particular order.
+    private var fields: [Field] = []
+    /// The values' bytes (with unused bytes left by changed values until compacted).
+    private var text: [UInt8] = []
     /// Names outside the table.
     private var extra: [String: String?] = [:]
     /// `F-TUPLE_*` groups gathered per field, in group-name order.
@@ -62,20 +66,22 @@ public struct FailureFields: Sendable, Equatable {
 
     public init() { table = .standard }
 
-    init(table: FieldTable, capacity: Int = 0) {
+    init(table: FieldTable, capacity: Int = 0, textCapacity: Int = 0) {
         self.table = table
         if capacity > 0 { fields.reserveCapacity(capacity) }
+        if textCapacity > 0 { text.reserveCapacity(textCapacity) }
     }
 
     /// Every field by name (nil value: the group did not participate).
     public var values: [String: String?] {
         get {
             var result = extra
-            for field in fields { result[table.names[field.slot]] = .some(field.value) }
+            for field in fields { result[table.names[Int(field.slot)]] = .some(string(field)) }
             return result
         }
         set {
             fields = []
+            text = []
             extra = [:]
             for (name, value) in newValue { self[name] = value }
         }
@@ -99,48 +105,127 @@ public struct FailureFields: Sendable, Equatable {
 
     @inline(__always)
     private func index(of slot: Int) -> Int? {
-        fields.withUnsafeBufferPointer { all in
+        let slot = Int32(truncatingIfNeeded: slot)
+        return fields.withUnsafeBufferPointer { all in
             for i in 0..<all.count where all[i].slot == slot { return i }
             return nil
         }
     }
 
+    private func string(_ field: Field) -> String? {
+        guard field.start >= 0 else { return nil }
+        return text.withUnsafeBufferPointer {
+            String(decoding: UnsafeBufferPointer(rebasing: $0[Int(field.start)..<Int(field.start + field.count)]), as: UTF8.self)
+        }
+    }
+
     /// The value in `slot`, nil when absent or unset.
-    @inline(__always)
     subscript(slot slot: Int) -> String? {
         guard let i = index(of: slot) else { return nil }
-        return fields[i].value
+        return string(fields[i])
     }
 
     /// Whether `slot` holds a value (possibly empty).
     @inline(__always)
     func contains(value slot: Int) -> Bool {
         guard let i = index(of: slot) else { return false }
-        return fields[i].value != nil
+        return fields[i].start >= 0
     }
 
     /// Whether `slot` is present (possibly without a value).
     func contains(slot: Int) -> Bool { index(of: slot) != nil }
 
-    /// Sets `slot` (present afterwards; nil: without a value).
+    /// Whether `name` holds a non-empty value (Python truthiness of a captured string).
+    func isTruthy(_ name: String) -> Bool { !(self[name]?.isEmpty ?? true) }
+
+    /// Whether `slot` holds a non-empty value.
     @inline(__always)
-    mutating func set(slot: Int, _ value: String?) {
-        if let i = index(of: slot) { fields[i].value = value } else { fields.append(Field(slot: slot, value: value)) }
+    func isTruthy(slot: Int) -> Bool {
+        guard let i = index(of: slot) else { return false }
+        return fields[i].start >= 0 && fields[i].count > 0
     }
 
-    /// Sets `slot` to the text `bytes`, keeping the string already there when it is the same.
+    /// Sets `slot` (present afterwards; nil: without a value).
+    mutating func set(slot: Int, _ value: String?) {
+        guard var value else {
+            if let i = index(of: slot) { fields[i].start = -1; fields[i].count = 0 } else { append(slot: slot, bytes: nil) }
+            return
+        }
+        value.withUTF8 { set(slot: slot, bytes: $0) }
+    }
+
+    /// Sets `slot` to the text `bytes` (unchanged when it already holds them).
+    @inline(__always)
     mutating func set(slot: Int, bytes: UnsafeBufferPointer<UInt8>) {
-        if let i = index(of: slot) {
-            if let current = fields[i].value, current.isUTF8(bytes) { return }
-            fields[i].value = String(decoding: bytes, as: UTF8.self)
+        guard let i = index(of: slot) else {
+            append(slot: slot, bytes: bytes)
+            return
+        }
+        let old = fields[i]
+        if old.start >= 0 && Int(old.count) == bytes.count {
+            let same = text.withUnsafeBufferPointer { all in Self.equal(all.baseAddress! + Int(old.start), bytes) }
+            if same { return }
+        }
+        replace(at: i, with: bytes)
+    }
+
+    /// Puts `bytes` in field `i`: over its old value when they fit, else at the end.
+    private mutating func replace(at i: Int, with bytes: UnsafeBufferPointer<UInt8>) {
+        let old = fields[i]
+        if old.start >= 0 && Int(old.count) >= bytes.count {
+            text.withUnsafeMutableBufferPointer { all in
+                if let source = bytes.baseAddress { (all.baseAddress! + Int(old.start)).update(from: source, count: bytes.count) }
+            }
+            fields[i].count = Int32(bytes.count)
+            return
+        }
+        if text.count > 256 && text.count > 4 * liveTextCount { compact() }
+        fields[i].start = Int32(text.count)
+        fields[i].count = Int32(bytes.count)
+        text.append(contentsOf: bytes)
+    }
+
+    /// Adds a field known to be absent (`bytes` nil: without a value).
+    mutating func append(slot: Int, bytes: UnsafeBufferPointer<UInt8>?) {
+        if let bytes {
+            fields.append(Field(slot: Int32(slot), start: Int32(text.count), count: Int32(bytes.count)))
+            text.append(contentsOf: bytes)
         } else {
-            fields.append(Field(slot: slot, value: String(decoding: bytes, as: UTF8.self)))
+            fields.append(Field(slot: Int32(slot), start: -1, count: 0))
         }
     }
 
-    /// Adds a field known to be absent.
     @inline(__always)
-    mutating func append(_ field: Field) { fields.append(field) }
+    private static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = b.baseAddress else { return true }
+        let n = b.count
+        if n > 32 { return memcmp(a, base, n) == 0 }
+        var i = 0
+        while i + 8 <= n {
+            if UnsafeRawPointer(a).loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                != UnsafeRawPointer(base).loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+            i += 8
+        }
+        while i < n {
+            if a[i] != base[i] { return false }
+            i += 1
+        }
+        return true
+    }
+
+    private var liveTextCount: Int { fields.reduce(0) { $0 + Int($1.count) } }
+
+    /// Drops the bytes no value uses any more.
+    private mutating func compact() {
+        var packed: [UInt8] = []
+        packed.reserveCapacity(liveTextCount)
+        for i in fields.indices where fields[i].start >= 0 {
+            let start = Int(fields[i].start)
+            fields[i].start = Int32(packed.count)
+            packed.append(contentsOf: text[start..<(start + Int(fields[i].count))])
+        }
+        text = packed
+    }
 
     /// Removes `slot` (absent afterwards).
     mutating func remove(slot: Int) {
@@ -154,30 +239,18 @@ public struct FailureFields: Sendable, Equatable {
         fields.removeLast()
     }
 
-    /// Whether `name` holds a non-empty value (Python truthiness of a captured string).
-    func isTruthy(_ name: String) -> Bool { !(self[name]?.isEmpty ?? true) }
-
-    /// Whether `slot` holds a non-empty value.
-    @inline(__always)
-    func isTruthy(slot: Int) -> Bool { !(self[slot: slot]?.isEmpty ?? true) }
-
     /// `dict.pop(slot)`: removes the slot; returns whether it held a non-empty value.
     @inline(__always)
     mutating func pop(slot: Int) -> Bool {
         guard let i = index(of: slot) else { return false }
-        let truthy = !(fields[i].value?.isEmpty ?? true)
+        let truthy = fields[i].start >= 0 && fields[i].count > 0
         removeField(at: i)
         return truthy
     }
 
     /// dict.update(other): every entry of `other` overrides, nil values included (or skipped).
     mutating func update(with other: FailureFields, skippingNil: Bool = false) {
-        if other.table === table {
-            for field in other.fields where !(skippingNil && field.value == nil) { set(slot: field.slot, field.value) }
-            for (k, v) in other.extra where !(skippingNil && v == nil) { extra[k] = v }
-        } else {
-            for (k, v) in other.values where !(skippingNil && v == nil) { self[k] = v }
-        }
+        for (k, v) in other.values where !(skippingNil && v == nil) { self[k] = v }
         for (k, v) in other.tuples { tuples[k] = v }
     }
 

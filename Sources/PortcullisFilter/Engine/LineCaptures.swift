@@ -135,8 +135,10 @@ final class LineCaptures {
 
     /// The merged fields as strings.
     func makeFields() -> FailureFields {
-        var fields = FailureFields(table: table, capacity: pref.writtenCount + own.writtenCount)
-        forEachPresent { slot, capture in fields.append(Field(slot: slot, value: capture.string)) }
+        var textCount = 0
+        forEachPresent { _, capture in textCount += capture.bytes.count }
+        var fields = FailureFields(table: table, capacity: pref.writtenCount + own.writtenCount, textCapacity: textCount)
+        forEachPresent { slot, capture in fields.append(slot: slot, bytes: capture.value) }
         if !prefTuples.isEmpty || !ownTuples.isEmpty {
             fields.tuples = prefTuples
             for (k, v) in ownTuples { fields.tuples[k] = v }
