@@ -344,9 +344,9 @@ public final class LineFilter {
                 lineBuffer = match.unmatchedLines
                 subject = nil
             }
-            func matchedLines(_ list: LineList) {
+            func matchedLines(_ list: inout LineList) {
                 if let match {
-                    for tuple in match.matchedLines { tuple.appendText(to: list) }
+                    for tuple in match.matchedLines { tuple.appendText(to: &list) }
                 } else if parts.usesLastTimeText {
                     list.append(lastTime.bytes, line)
                 } else {
@@ -361,7 +361,7 @@ public final class LineFilter {
                 if record.fields.isTruthy(slot: fieldTable.nofail) && !current.checkAllRegex { return }
             } else {
                 record = FailureRecord(fields: captures.makeFields())
-                matchedLines(record.matches)
+                matchedLines(&record.matches)
             }
             let hit = FailureMatch(regexIndex: index, record: record, time: date, hasMLFID: mlfid != nil,
                                    defaultRaw: defaultRaw)

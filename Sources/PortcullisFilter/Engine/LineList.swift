@@ -1,114 +1,94 @@
-/// Log lines kept with a failure (its matches), as written: their bytes end to end and
-/// where each ends. Adding a line copies its bytes into storage that is reused when the
-/// list is emptied; the strings are made only when a ``Failure`` is built.
+/// Log lines kept with a failure (its matches), as written: each line's length (four bytes)
+/// then its bytes, end to end in one buffer that is reused when the list is emptied. The
+/// strings are made only when a ``Failure`` is built.
 ///
-/// A class owned by one ``FailureRecord`` (which copies it with ``copy()``).
-final class LineList {
-    @exclusivity(unchecked) private var bytes: UnsafeMutablePointer<UInt8>
-    @exclusivity(unchecked) private var byteCount = 0
-    @exclusivity(unchecked) private var byteCapacity: Int
-    @exclusivity(unchecked) private var ends: UnsafeMutablePointer<Int>
-    @exclusivity(unchecked) private(set) var count = 0
-    @exclusivity(unchecked) private var endCapacity: Int
+/// Not copyable: a ``FailureRecord`` owns its lists and copies them with ``copy()``.
+struct LineList: ~Copyable {
+    private var storage: UnsafeMutablePointer<UInt8>?
+    private var used = 0
+    private var capacity = 0
+    private(set) var count = 0
 
-    /// Storage is allocated at the first line.
-    init() {
-        byteCapacity = 0
-        endCapacity = 0
-        bytes = Self.noBytes
-        ends = Self.noEnds
-    }
+    init() {}
 
-    deinit {
-        if byteCapacity > 0 { bytes.deallocate() }
-        if endCapacity > 0 { ends.deallocate() }
-    }
-
-    nonisolated(unsafe) private static let noBytes = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
-    nonisolated(unsafe) private static let noEnds = UnsafeMutablePointer<Int>.allocate(capacity: 1)
+    deinit { storage?.deallocate() }
 
     var isEmpty: Bool { count == 0 }
 
     /// An independent copy.
     func copy() -> LineList {
-        let c = LineList()
+        var c = LineList()
         c.append(contentsOf: self)
         return c
     }
 
     @inline(__always)
-    private func appendBytes(_ source: UnsafeBufferPointer<UInt8>) {
-        guard let base = source.baseAddress, !source.isEmpty else { return }
-        if byteCount + source.count > byteCapacity { growBytes(byteCount + source.count) }
-        (bytes + byteCount).update(from: base, count: source.count)
-        byteCount += source.count
+    private mutating func reserve(_ more: Int) {
+        if used + more > capacity { grow(used + more) }
+    }
+
+    private mutating func grow(_ needed: Int) {
+        var newCapacity = max(capacity * 2, 256)
+        while newCapacity < needed { newCapacity *= 2 }
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        if let storage {
+            grown.update(from: storage, count: used)
+            storage.deallocate()
+        }
+        storage = grown
+        capacity = newCapacity
     }
 
     @inline(__always)
-    private func endLine() {
-        if count == endCapacity { growEnds() }
-        ends[count] = byteCount
-        count += 1
+    private mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if let source = bytes.baseAddress, !bytes.isEmpty {
+            (storage.unsafelyUnwrapped + used).update(from: source, count: bytes.count)
+            used += bytes.count
+        }
     }
 
-    private func growBytes(_ needed: Int) {
-        var capacity = max(byteCapacity * 2, 256)
-        while capacity < needed { capacity *= 2 }
-        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        if byteCapacity > 0 {
-            grown.update(from: bytes, count: byteCount)
-            bytes.deallocate()
-        }
-        bytes = grown
-        byteCapacity = capacity
-    }
-
-    private func growEnds() {
-        let capacity = max(endCapacity * 2, 4)
-        let grown = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
-        if endCapacity > 0 {
-            grown.update(from: ends, count: count)
-            ends.deallocate()
-        }
-        ends = grown
-        endCapacity = capacity
+    @inline(__always)
+    private mutating func putLength(_ length: Int) {
+        UnsafeMutableRawPointer(storage.unsafelyUnwrapped + used).storeBytes(of: UInt32(length).littleEndian, as: UInt32.self)
+        used += 4
     }
 
     /// Adds a line.
-    func append(_ line: UnsafeBufferPointer<UInt8>) {
-        appendBytes(line)
-        endLine()
+    mutating func append(_ line: UnsafeBufferPointer<UInt8>) {
+        reserve(4 + line.count)
+        putLength(line.count)
+        put(line)
+        count += 1
     }
 
     /// Adds a line made of two pieces (a date kept from an earlier line, then this one).
-    func append(_ head: UnsafeBufferPointer<UInt8>, _ tail: UnsafeBufferPointer<UInt8>) {
-        appendBytes(head)
-        appendBytes(tail)
-        endLine()
+    mutating func append(_ head: UnsafeBufferPointer<UInt8>, _ tail: UnsafeBufferPointer<UInt8>) {
+        reserve(4 + head.count + tail.count)
+        putLength(head.count + tail.count)
+        put(head)
+        put(tail)
+        count += 1
     }
 
     /// Adds the lines of `other` after these.
-    func append(contentsOf other: LineList) {
-        let base = byteCount
-        appendBytes(UnsafeBufferPointer(start: other.bytes, count: other.byteCount))
-        for i in 0..<other.count {
-            if count == endCapacity { growEnds() }
-            ends[count] = other.ends[i] + base
-            count += 1
-        }
+    mutating func append(contentsOf other: borrowing LineList) {
+        guard other.count > 0, let source = other.storage else { return }
+        reserve(other.used)
+        put(UnsafeBufferPointer(start: source, count: other.used))
+        count += other.count
     }
 
     /// Puts the lines of `other` before these.
-    func prepend(_ other: LineList) {
-        let mine = copy()
-        removeAll()
-        append(contentsOf: other)
-        append(contentsOf: mine)
+    mutating func prepend(_ other: borrowing LineList) {
+        guard other.count > 0 else { return }
+        var joined = other.copy()
+        joined.append(contentsOf: self)
+        self = joined
     }
 
     /// Empties the list, keeping its storage.
-    func removeAll() {
-        byteCount = 0
+    mutating func removeAll() {
+        used = 0
         count = 0
     }
 
@@ -116,10 +96,13 @@ final class LineList {
     var strings: [String] {
         var result: [String] = []
         result.reserveCapacity(count)
-        var start = 0
-        for i in 0..<count {
-            result.append(String(decoding: UnsafeBufferPointer(start: bytes + start, count: ends[i] - start), as: UTF8.self))
-            start = ends[i]
+        guard let storage else { return result }
+        var at = 0
+        while at < used {
+            let length = Int(UInt32(littleEndian: UnsafeRawPointer(storage + at).loadUnaligned(as: UInt32.self)))
+            at += 4
+            result.append(String(decoding: UnsafeBufferPointer(start: storage + at, count: length), as: UTF8.self))
+            at += length
         }
         return result
     }

@@ -4,8 +4,8 @@
 /// cache copies it before changing it while a reported hit still holds it.
 final class FailureRecord {
     @exclusivity(unchecked) var fields: FailureFields
-    let matches = LineList()
-    let nofailMatches = LineList()
+    @exclusivity(unchecked) var matches = LineList()
+    @exclusivity(unchecked) var nofailMatches = LineList()
     @exclusivity(unchecked) var users: Set<String>? = nil
     /// The user added last (lines of a connection usually repeat it: no need to hash it again).
     @exclusivity(unchecked) var lastUser: String? = nil
@@ -16,8 +16,8 @@ final class FailureRecord {
 
     func copy() -> FailureRecord {
         let c = FailureRecord(fields: fields)
-        c.matches.append(contentsOf: matches)
-        c.nofailMatches.append(contentsOf: nofailMatches)
+        c.matches = matches.copy()
+        c.nofailMatches = nofailMatches.copy()
         c.users = users
         c.lastUser = lastUser
         c.pending = pending
@@ -28,7 +28,7 @@ final class FailureRecord {
 
 /// Adds the log lines a match covers, as written, to a list (called only when they join a
 /// failure).
-typealias MatchedLinesWriter = (LineList) -> Void
+typealias MatchedLinesWriter = (inout LineList) -> Void
 
 /// Merges failures that share a connection id (`<F-MLFID>`) across lines, as fail2ban's
 /// `_mergeFailure` does: users are gathered, `<F-NOFAIL>` and `<F-MLFGAINED>` suspend a
@@ -137,9 +137,9 @@ struct MultiLineFailureCache {
                 fail.matches.prepend(fail.nofailMatches)
                 fail.nofailMatches.removeAll()
             }
-            if !flags.contains(.gained) { matchedLines(fail.matches) }
+            if !flags.contains(.gained) { matchedLines(&fail.matches) }
         } else if !flags.contains(.forget) {
-            matchedLines(fail.nofailMatches)
+            matchedLines(&fail.nofailMatches)
         }
     }
 

@@ -21,7 +21,7 @@ struct TupleLine: Equatable {
     var text: String { String(decoding: prefix + date + suffix, as: UTF8.self) }
 
     /// Adds the line as written to `list`.
-    func appendText(to list: LineList) {
+    func appendText(to list: inout LineList) {
         let whole = prefix + date + suffix
         whole.withUnsafeBufferPointer { list.append($0) }
     }
