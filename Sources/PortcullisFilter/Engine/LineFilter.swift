@@ -122,8 +122,23 @@ public final class LineFilter {
     /// unless asked: the fast entry point for callers that count, or need few failures.
     @discardableResult
     public func process(line: UnsafeBufferPointer<UInt8>, now: Double, onFailure: (FailureMatch) -> Void) -> LineOutcome {
-        processLine(line, now: now, report: onFailure)
+        processLine(line, ascii: nil, now: now, report: onFailure)
         return LineOutcome(prefRegexMatched: lastPrefRegexMatched, ignored: !lastIgnoredBy.isEmpty)
+    }
+
+    /// Processes one line as read from a log (without its line break; any bytes): invalid
+    /// UTF-8 is repaired first, as ``ValidUTF8/withValidated(_:_:)`` does, and the line is
+    /// checked for ASCII once. `onFailure` as in ``process(line:now:onFailure:)``; `body`
+    /// sees the line as processed (repaired) after it.
+    @discardableResult
+    public func process<R>(rawLine: UnsafeBufferPointer<UInt8>, now: Double, onFailure: (FailureMatch) -> Void,
+                           then body: (UnsafeBufferPointer<UInt8>, LineOutcome) -> R) -> R {
+        func run(_ line: UnsafeBufferPointer<UInt8>, ascii: Bool) -> R {
+            processLine(line, ascii: ascii, now: now, report: onFailure)
+            return body(line, LineOutcome(prefRegexMatched: lastPrefRegexMatched, ignored: !lastIgnoredBy.isEmpty))
+        }
+        if ValidUTF8.isASCII(rawLine) { return run(rawLine, ascii: true) }
+        return ValidUTF8.withValidated(rawLine) { run($0, ascii: false) }
     }
 
     /// What fail2ban-regex counts about the line besides its hits (``lastPrefRegexMatched``,
@@ -133,7 +148,9 @@ public final class LineFilter {
         public var ignored: Bool
     }
 
-    private func processLine(_ line: UnsafeBufferPointer<UInt8>, now: Double, report onFailure: (FailureMatch) -> Void) {
+    /// `ascii`: whether the line is known to be ASCII (nil: not checked yet).
+    private func processLine(_ line: UnsafeBufferPointer<UInt8>, ascii: Bool?, now: Double,
+                             report onFailure: (FailureMatch) -> Void) {
         var parts = LineParts(dateRange: nil, usesLastTimeText: false)
         var date: Double? = nil
         var noDate = false
@@ -176,7 +193,7 @@ public final class LineFilter {
             }
         }
         lastLineTime = date
-        findFailures(line, parts, date: date, noDate: noDate, now: now, report: onFailure)
+        findFailures(line, parts, ascii: ascii, date: date, noDate: noDate, now: now, report: onFailure)
     }
 
     /// Processes the lines of one buffer (each range a line without its break; valid UTF-8),
@@ -195,7 +212,7 @@ public final class LineFilter {
         lastDate = time
         lastLineTime = time
         var failures: [Failure] = []
-        findFailures(line, LineParts(dateRange: nil, usesLastTimeText: true), date: time, noDate: false, now: now) {
+        findFailures(line, LineParts(dateRange: nil, usesLastTimeText: true), ascii: nil, date: time, noDate: false, now: now) {
             failures.append($0.makeFailure())
         }
         return failures
@@ -241,7 +258,8 @@ public final class LineFilter {
 
     // MARK: - fail2ban's findFailure
 
-    private func findFailures(_ line: UnsafeBufferPointer<UInt8>, _ parts: LineParts, date: Double?, noDate: Bool,
+    private func findFailures(_ line: UnsafeBufferPointer<UInt8>, _ parts: LineParts, ascii lineIsASCII: Bool?,
+                              date: Double?, noDate: Bool,
                               now: Double, report: (FailureMatch) -> Void) {
         lastPrefRegexMatched = false
         if !lastIgnoredBy.isEmpty { lastIgnoredBy.removeAll(keepingCapacity: true) }
@@ -262,7 +280,7 @@ public final class LineFilter {
             ascii = ValidUTF8.isASCII(subject!)
         } else {
             subject = fillSearchBuffer(line, parts)
-            ascii = ValidUTF8.isASCII(line)
+            ascii = lineIsASCII ?? ValidUTF8.isASCII(line)
         }
 
         // ignoreregex first when there are clearly fewer of them than failregexes.

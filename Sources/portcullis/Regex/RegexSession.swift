@@ -109,31 +109,30 @@ struct RegexSession {
         let line = UnsafeBufferPointer(rebasing: raw[0..<end])
         // fail2ban-regex skips comments and empty lines.
         if line.isEmpty || line[0] == UInt8(ascii: "#") { return }
-        ValidUTF8.withValidated(line) { valid in
-            let multiLine = filter.maxLines > 1
-            let before = multiLine ? filter.bufferedLineTexts : []
-            var ignored = false
-            var matched = false
-            var first: PortcullisFilter.Failure? = nil
-            let json = stats.policy.json
-            let outcome = filter.process(line: valid, now: now) { hit in
-                failRegexHits[hit.regexIndex] += 1
-                if hit.isNoFail {
-                    ignored = true
-                } else {
-                    matched = true
-                    if json && first == nil { first = hit.makeFailure() }
-                }
+        let multiLine = filter.maxLines > 1
+        let before = multiLine ? filter.bufferedLineTexts : []
+        var ignored = false
+        var matched = false
+        var first: PortcullisFilter.Failure? = nil
+        let json = stats.policy.json
+        filter.process(rawLine: line, now: now, onFailure: { hit in
+            failRegexHits[hit.regexIndex] += 1
+            if hit.isNoFail {
+                ignored = true
+            } else {
+                matched = true
+                if json && first == nil { first = hit.makeFailure() }
             }
+        }, then: { valid, outcome in
             if outcome.ignored {
                 ignored = true
                 for i in filter.lastIgnoredBy { ignoreRegexHits[i] += 1 }
             }
             if outcome.prefRegexMatched { prefRegexHits += 1 }
             stats.record(ignored: ignored, matched: matched) { String(decoding: valid, as: UTF8.self) }
-            if multiLine { stats.reconcileMultiLine(before: before, after: filter.bufferedLineTexts, maxLines: filter.maxLines) }
-            if json { writeJSON(number: number, failure: first, ignored: ignored, filter: filter) }
-        }
+        })
+        if multiLine { stats.reconcileMultiLine(before: before, after: filter.bufferedLineTexts, maxLines: filter.maxLines) }
+        if json { writeJSON(number: number, failure: first, ignored: ignored, filter: filter) }
     }
 
     private mutating func writeJSON(number: Int, failure first: PortcullisFilter.Failure?, ignored: Bool, filter: LineFilter) {
