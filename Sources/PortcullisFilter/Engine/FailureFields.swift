@@ -37,51 +37,65 @@ final class FieldTable: Sendable {
     var count: Int { names.count }
 }
 
-/// One field of a match: its slot in the filter's ``FieldTable`` and where its value is in
-/// the fields' text (`start < 0`: the group exists but did not participate).
+/// Where one field's value is in the fields' text: `start` ≥ 0 a value, or one of the
+/// markers (absent; present without a value).
 struct Field {
-    var slot: Int32
     var start: Int32
     var count: Int32
+
+    static var absent: Field { Field(start: -2, count: 0) }
+    static var unset: Field { Field(start: -1, count: 0) }
+
+    @inline(__always) var isPresent: Bool { start >= -1 }
+    @inline(__always) var hasValue: Bool { start >= 0 }
 }
 
 /// The named-group values of a match, held the way fail2ban's `fail` dictionary holds them:
 /// a group that exists in the regex but did not participate is present with a nil value.
 ///
-/// Stored compactly: the fields present, by slot of the filter's ``FieldTable``, with their
-/// values' bytes end to end in one buffer (names outside the table, set by callers, go to a
-/// small dictionary). Strings are made when a value is read; ``values`` builds the
-/// dictionary view on demand.
+/// Stored compactly: one entry per slot of the filter's ``FieldTable`` saying where the
+/// value's bytes are in one buffer (names outside the table, set by callers, go to a small
+/// dictionary). Strings are made when a value is read; ``values`` builds the dictionary view
+/// on demand.
 public struct FailureFields: Sendable, Equatable {
     /// Shared name table of the slots.
     private(set) var table: FieldTable
-    /// The fields present, in no particular order.
-    private var fields: [Field] = []
+    /// By slot.
+    private var fields: [Field]
     /// The values' bytes (with unused bytes left by changed values until compacted).
     private var text: [UInt8] = []
+    /// Bytes of `text` no value uses.
+    private var unusedCount = 0
     /// Names outside the table.
     private var extra: [String: String?] = [:]
     /// `F-TUPLE_*` groups gathered per field, in group-name order.
     public var tuples: [String: [String?]] = [:]
 
-    public init() { table = .standard }
+    public init() {
+        table = .standard
+        fields = Array(repeating: .absent, count: FieldTable.standard.count)
+    }
 
-    init(table: FieldTable, capacity: Int = 0, textCapacity: Int = 0) {
+    init(table: FieldTable, textCapacity: Int = 0) {
         self.table = table
-        if capacity > 0 { fields.reserveCapacity(capacity) }
-        if textCapacity > 0 { text.reserveCapacity(textCapacity) }
+        fields = Array(repeating: .absent, count: table.count)
+        // Room for values that change later (a connection's next lines).
+        if textCapacity > 0 { text.reserveCapacity(textCapacity + 128) }
     }
 
     /// Every field by name (nil value: the group did not participate).
     public var values: [String: String?] {
         get {
             var result = extra
-            for field in fields { result[table.names[Int(field.slot)]] = .some(string(field)) }
+            for slot in fields.indices where fields[slot].isPresent {
+                result[table.names[slot]] = .some(string(fields[slot]))
+            }
             return result
         }
         set {
-            fields = []
+            for slot in fields.indices { fields[slot] = .absent }
             text = []
+            unusedCount = 0
             extra = [:]
             for (name, value) in newValue { self[name] = value }
         }
@@ -103,52 +117,35 @@ public struct FailureFields: Sendable, Equatable {
         if let slot = table.slotOf[name] { remove(slot: slot) } else { extra[name] = nil }
     }
 
-    @inline(__always)
-    private func index(of slot: Int) -> Int? {
-        let slot = Int32(truncatingIfNeeded: slot)
-        return fields.withUnsafeBufferPointer { all in
-            for i in 0..<all.count where all[i].slot == slot { return i }
-            return nil
-        }
-    }
-
     private func string(_ field: Field) -> String? {
-        guard field.start >= 0 else { return nil }
+        guard field.hasValue else { return nil }
         return text.withUnsafeBufferPointer {
             String(decoding: UnsafeBufferPointer(rebasing: $0[Int(field.start)..<Int(field.start + field.count)]), as: UTF8.self)
         }
     }
 
     /// The value in `slot`, nil when absent or unset.
-    subscript(slot slot: Int) -> String? {
-        guard let i = index(of: slot) else { return nil }
-        return string(fields[i])
-    }
+    subscript(slot slot: Int) -> String? { string(fields[slot]) }
 
     /// Whether `slot` holds a value (possibly empty).
     @inline(__always)
-    func contains(value slot: Int) -> Bool {
-        guard let i = index(of: slot) else { return false }
-        return fields[i].start >= 0
-    }
+    func contains(value slot: Int) -> Bool { fields[slot].hasValue }
 
     /// Whether `slot` is present (possibly without a value).
-    func contains(slot: Int) -> Bool { index(of: slot) != nil }
+    func contains(slot: Int) -> Bool { fields[slot].isPresent }
 
     /// Whether `name` holds a non-empty value (Python truthiness of a captured string).
     func isTruthy(_ name: String) -> Bool { !(self[name]?.isEmpty ?? true) }
 
     /// Whether `slot` holds a non-empty value.
     @inline(__always)
-    func isTruthy(slot: Int) -> Bool {
-        guard let i = index(of: slot) else { return false }
-        return fields[i].start >= 0 && fields[i].count > 0
-    }
+    func isTruthy(slot: Int) -> Bool { fields[slot].hasValue && fields[slot].count > 0 }
 
     /// Sets `slot` (present afterwards; nil: without a value).
     mutating func set(slot: Int, _ value: String?) {
         guard var value else {
-            if let i = index(of: slot) { fields[i].start = -1; fields[i].count = 0 } else { append(slot: slot, bytes: nil) }
+            remove(slot: slot)
+            fields[slot] = .unset
             return
         }
         value.withUTF8 { set(slot: slot, bytes: $0) }
@@ -157,43 +154,42 @@ public struct FailureFields: Sendable, Equatable {
     /// Sets `slot` to the text `bytes` (unchanged when it already holds them).
     @inline(__always)
     mutating func set(slot: Int, bytes: UnsafeBufferPointer<UInt8>) {
-        guard let i = index(of: slot) else {
-            append(slot: slot, bytes: bytes)
-            return
-        }
-        let old = fields[i]
-        if old.start >= 0 && Int(old.count) == bytes.count {
+        let old = fields[slot]
+        if old.hasValue && Int(old.count) == bytes.count {
             let same = text.withUnsafeBufferPointer { all in Self.equal(all.baseAddress! + Int(old.start), bytes) }
             if same { return }
         }
-        replace(at: i, with: bytes)
+        replace(slot, with: bytes)
     }
 
-    /// Puts `bytes` in field `i`: over its old value when they fit, else at the end.
-    private mutating func replace(at i: Int, with bytes: UnsafeBufferPointer<UInt8>) {
-        let old = fields[i]
-        if old.start >= 0 && Int(old.count) >= bytes.count {
+    /// Puts `bytes` in `slot`: over its old value when they fit, else at the end.
+    private mutating func replace(_ slot: Int, with bytes: UnsafeBufferPointer<UInt8>) {
+        let old = fields[slot]
+        if old.hasValue && Int(old.count) >= bytes.count {
             text.withUnsafeMutableBufferPointer { all in
                 if let source = bytes.baseAddress { (all.baseAddress! + Int(old.start)).update(from: source, count: bytes.count) }
             }
-            fields[i].count = Int32(bytes.count)
+            fields[slot].count = Int32(bytes.count)
+            unusedCount += Int(old.count) - bytes.count
             return
         }
-        if text.count > 256 && text.count > 4 * liveTextCount { compact() }
-        fields[i].start = Int32(text.count)
-        fields[i].count = Int32(bytes.count)
+        if old.hasValue { unusedCount += Int(old.count) }
+        if unusedCount > 256 && unusedCount * 2 > text.count { compact() }
+        fields[slot] = Field(start: Int32(text.count), count: Int32(bytes.count))
         text.append(contentsOf: bytes)
     }
 
-    /// Adds a field known to be absent (`bytes` nil: without a value).
+    /// Sets a slot known to be absent (`bytes` nil: without a value).
+    @inline(__always)
     mutating func append(slot: Int, bytes: UnsafeBufferPointer<UInt8>?) {
         if let bytes {
-            fields.append(Field(slot: Int32(slot), start: Int32(text.count), count: Int32(bytes.count)))
+            fields[slot] = Field(start: Int32(text.count), count: Int32(bytes.count))
             text.append(contentsOf: bytes)
         } else {
-            fields.append(Field(slot: Int32(slot), start: -1, count: 0))
+            fields[slot] = .unset
         }
     }
+
 
     @inline(__always)
     private static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -213,38 +209,31 @@ public struct FailureFields: Sendable, Equatable {
         return true
     }
 
-    private var liveTextCount: Int { fields.reduce(0) { $0 + Int($1.count) } }
-
     /// Drops the bytes no value uses any more.
     private mutating func compact() {
         var packed: [UInt8] = []
-        packed.reserveCapacity(liveTextCount)
-        for i in fields.indices where fields[i].start >= 0 {
-            let start = Int(fields[i].start)
-            fields[i].start = Int32(packed.count)
-            packed.append(contentsOf: text[start..<(start + Int(fields[i].count))])
+        packed.reserveCapacity(text.count - unusedCount)
+        for slot in fields.indices where fields[slot].hasValue {
+            let start = Int(fields[slot].start)
+            fields[slot].start = Int32(packed.count)
+            packed.append(contentsOf: text[start..<(start + Int(fields[slot].count))])
         }
         text = packed
+        unusedCount = 0
     }
 
     /// Removes `slot` (absent afterwards).
-    mutating func remove(slot: Int) {
-        if let i = index(of: slot) { removeField(at: i) }
-    }
-
-    /// Fields are unordered: the last one takes the place of the removed one.
     @inline(__always)
-    private mutating func removeField(at i: Int) {
-        if i != fields.count - 1 { fields.swapAt(i, fields.count - 1) }
-        fields.removeLast()
+    mutating func remove(slot: Int) {
+        if fields[slot].hasValue { unusedCount += Int(fields[slot].count) }
+        if fields[slot].isPresent { fields[slot] = .absent }
     }
 
     /// `dict.pop(slot)`: removes the slot; returns whether it held a non-empty value.
     @inline(__always)
     mutating func pop(slot: Int) -> Bool {
-        guard let i = index(of: slot) else { return false }
-        let truthy = fields[i].start >= 0 && fields[i].count > 0
-        removeField(at: i)
+        let truthy = isTruthy(slot: slot)
+        remove(slot: slot)
         return truthy
     }
 

@@ -137,7 +137,7 @@ final class LineCaptures {
     func makeFields() -> FailureFields {
         var textCount = 0
         forEachPresent { _, capture in textCount += capture.bytes.count }
-        var fields = FailureFields(table: table, capacity: pref.writtenCount + own.writtenCount, textCapacity: textCount)
+        var fields = FailureFields(table: table, textCapacity: textCount)
         forEachPresent { slot, capture in fields.append(slot: slot, bytes: capture.value) }
         if !prefTuples.isEmpty || !ownTuples.isEmpty {
             fields.tuples = prefTuples

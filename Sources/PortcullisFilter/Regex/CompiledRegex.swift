@@ -63,8 +63,9 @@ public final class CompiledRegex {
     /// Compiles `pattern` (already in PCRE2's dialect). `multiline` makes `^`/`$` match at line breaks.
     /// `asciiVariant`: also compile the pattern for ASCII subjects (for regexes searched on
     /// every log line; see ``search(_:from:anchored:ascii:)``).
+    /// `jit`: false for a pattern searched once or twice (the interpreter is cheaper then).
     public init(pcre2 pattern: String, multiline: Bool = false, caseless: Bool = false, limits: Limits = Limits(),
-                asciiVariant: Bool = false) throws(RegexCompileError) {
+                asciiVariant: Bool = false, jit: Bool = true) throws(RegexCompileError) {
         self.pattern = pattern
         var options: UInt32 = PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES
         if multiline { options |= PCRE2_MULTILINE }
@@ -88,6 +89,7 @@ public final class CompiledRegex {
         ovector = utfOvector
         wantsASCIIVariant = asciiVariant && pattern.utf8.allSatisfy { $0 < 0x80 }
         compileOptions = (multiline, caseless)
+        if !jit { jitState = .refused }
 
         var count: UInt32 = 0
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &count)
