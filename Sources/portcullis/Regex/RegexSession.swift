@@ -113,7 +113,7 @@ struct RegexSession {
         let before = multiLine ? filter.bufferedLineTexts : []
         var ignored = false
         var matched = false
-        var first: PortcullisFilter.Failure? = nil
+        var first: FailureMatch? = nil
         let json = stats.policy.json
         filter.process(rawLine: line, now: now, onFailure: { hit in
             failRegexHits[hit.regexIndex] += 1
@@ -121,7 +121,7 @@ struct RegexSession {
                 ignored = true
             } else {
                 matched = true
-                if json && first == nil { first = hit.makeFailure() }
+                if json && first == nil { first = hit }
             }
         }, then: { valid, outcome in
             if outcome.ignored {
@@ -132,7 +132,7 @@ struct RegexSession {
             stats.record(ignored: ignored, matched: matched) { String(decoding: valid, as: UTF8.self) }
         })
         if multiLine { stats.reconcileMultiLine(before: before, after: filter.bufferedLineTexts, maxLines: filter.maxLines) }
-        if json { writeJSON(number: number, failure: first, ignored: ignored, filter: filter) }
+        if json { writeJSON(number: number, failure: first?.makeFailure(), ignored: ignored, filter: filter) }
     }
 
     private mutating func writeJSON(number: Int, failure first: PortcullisFilter.Failure?, ignored: Bool, filter: LineFilter) {
