@@ -66,6 +66,24 @@ import PortcullisTestSupport
         #expect(compared > 500)
     }
 
+    @Test func hitsKeptPastTheirLineKeepTheirFailure() throws {
+        // Records are reused once nothing references them: a kept hit must keep its record.
+        var compared = 0
+        for (name, definition, lines) in try Self.stockFilters() {
+            guard let plain = Self.filter(definition), let fast = Self.filter(definition) else { continue }
+            var expected: [Failure] = []
+            var kept: [FailureMatch] = []
+            for line in lines + lines {
+                expected += plain.process(line, now: Self.now)
+                var copy = line
+                copy.withUTF8 { bytes in fast.process(line: bytes, now: Self.now) { kept.append($0) } }
+            }
+            #expect(kept.map { $0.makeFailure() } == expected, "\(name)")
+            compared += expected.count
+        }
+        #expect(compared > 500)
+    }
+
     @Test func batchEntryPointMatchesLineByLine() throws {
         let definition = FilterDefinition(
             name: "t", failRegex: [#"^Failed \S+ for <F-USER>\S+</F-USER> from <HOST>"#, #"^conn from <HOST>"#],

@@ -83,6 +83,17 @@ public struct FailureFields: Sendable, Equatable {
         if textCapacity > 0 { text.reserveCapacity(textCapacity + 128) }
     }
 
+    /// Makes every slot absent, keeping the storage.
+    mutating func removeAll() {
+        fields.withUnsafeMutableBufferPointer { all in
+            for slot in all.indices { all[slot] = .absent }
+        }
+        text.removeAll(keepingCapacity: true)
+        unusedCount = 0
+        if !extra.isEmpty { extra = [:] }
+        if !tuples.isEmpty { tuples = [:] }
+    }
+
     /// Every field by name (nil value: the group did not participate).
     public var values: [String: String?] {
         get {

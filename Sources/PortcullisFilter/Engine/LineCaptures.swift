@@ -146,6 +146,15 @@ final class LineCaptures {
         return fields
     }
 
+    /// Writes the merged fields into `fields` (all absent beforehand).
+    func fill(_ fields: inout FailureFields) {
+        forEachPresent { slot, capture in fields.append(slot: slot, bytes: capture.value) }
+        if !prefTuples.isEmpty || !ownTuples.isEmpty {
+            fields.tuples = prefTuples
+            for (k, v) in ownTuples { fields.tuples[k] = v }
+        }
+    }
+
     /// `cached.update(merged, skipping None)`: the merged values override the cached ones;
     /// strings are made only for values that differ.
     func update(_ cached: inout FailureFields) {

@@ -77,6 +77,7 @@ public final class LineFilter {
     /// The current match's groups, as byte ranges.
     private let captures: LineCaptures
     @exclusivity(unchecked) private var multiLineCache = MultiLineFailureCache()
+    @exclusivity(unchecked) private var recordPool = RecordPool()
 
     public init(prefRegex: FilterRegex?, failRegexes: [FilterRegex], ignoreRegexes: [FilterRegex],
                 maxLines: Int = 1, dateDetector: DateDetector?, options: Options = Options()) {
@@ -371,26 +372,44 @@ public final class LineFilter {
                     list.append(line)
                 }
             }
-            let record: FailureRecord
+            var record: FailureRecord
+            let cached: Bool
             let mlfid = captures[fieldTable.mlfid].value
             if let mlfid {
-                record = multiLineCache.merge(id: mlfid, line: captures, matchedLines: matchedLines,
-                                              lastDate: lastDate, now: now)
-                if record.fields.isTruthy(slot: fieldTable.nofail) && !current.checkAllRegex { return }
+                (record, cached) = multiLineCache.merge(id: mlfid, line: captures, matchedLines: matchedLines,
+                                                        lastDate: lastDate, now: now, pool: &recordPool)
+                if record.fields.isTruthy(slot: fieldTable.nofail) && !current.checkAllRegex {
+                    if !cached { recordPool.recycle(&record) }
+                    return
+                }
             } else {
-                record = FailureRecord(fields: captures.makeFields())
+                record = recordPool.record(for: captures)
                 matchedLines(&record.matches)
+                cached = false
             }
             let hit = FailureMatch(regexIndex: index, record: record, time: date, hasMLFID: mlfid != nil,
                                    defaultRaw: defaultRaw)
-            if !hit.hasID {
-                // Multi-line failure still waiting for its id.
-                multiLineCache.markPending(id: mlfid)
-                if !current.checkAllRegex && current.ignorePending { return }
+            if !deliver(consume hit, mlfid: mlfid, to: report) {
+                if !cached { recordPool.recycle(&record) }
+                return
             }
-            report(hit)
+            // A record the cache does not keep is reused once the hit is gone (unless kept).
+            if !cached { recordPool.recycle(&record) }
             if !current.checkAllRegex { break }
         }
+    }
+
+    /// Hands `hit` to the caller; false when the line ends here (a pending failure ignored).
+    @inline(__always)
+    private func deliver(_ hit: consuming FailureMatch, mlfid: UnsafeBufferPointer<UInt8>?,
+                         to report: (FailureMatch) -> Void) -> Bool {
+        if !hit.hasID {
+            // Multi-line failure still waiting for its id.
+            multiLineCache.markPending(id: mlfid)
+            if !current.checkAllRegex && current.ignorePending { return false }
+        }
+        report(hit)
+        return true
     }
 
     /// fail2ban's `_ignoreLine`: records which ignoreregexes matched; true when any did.

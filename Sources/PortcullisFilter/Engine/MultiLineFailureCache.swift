@@ -14,6 +14,17 @@ final class FailureRecord {
 
     init(fields: FailureFields) { self.fields = fields }
 
+    /// Empties the record for reuse (storage kept).
+    func reset() {
+        fields.removeAll()
+        matches.removeAll()
+        nofailMatches.removeAll()
+        users = nil
+        lastUser = nil
+        pending = false
+        lastDate = nil
+    }
+
     func copy() -> FailureRecord {
         let c = FailureRecord(fields: fields)
         c.matches = matches.copy()
@@ -68,8 +79,9 @@ struct MultiLineFailureCache {
     /// Merges the current match (`line`: the prefregex's and failregex's groups) into
     /// connection `id`; returns the merged failure. `matchedLines` are taken only when they
     /// join the failure's lines.
+    /// `cached`: whether the cache keeps the record (a forgotten connection's is only returned).
     mutating func merge(id: UnsafeBufferPointer<UInt8>, line: LineCaptures, matchedLines: MatchedLinesWriter,
-                        lastDate: Double?, now: Double) -> FailureRecord {
+                        lastDate: Double?, now: Double, pool: inout RecordPool) -> (record: FailureRecord, cached: Bool) {
         let t = line.table
         var flags: Flags = []
         if line[t.mlfgained].isTruthy {
@@ -85,18 +97,20 @@ struct MultiLineFailureCache {
         let hash = ConnectionTable<Entry>.hash(id)
         var index = entries.find(id, hash: hash)
         if let i = index, entries[i].expires <= now {
-            entries.remove(at: i)
+            var expired = entries.remove(at: i).record
+            pool.recycle(&expired)
             index = nil
         }
         guard let i = index else {
-            let fail = FailureRecord(fields: line.makeFields())
+            let fail = pool.record(for: line)
             if !flags.contains(.forget) {
                 Self.addUser(fail, line[t.user])
                 fail.lastDate = lastDate
             }
             Self.finish(fail, &flags, matchedLines)
-            if !flags.contains(.forget) { insert(id, hash: hash, fail, now: now) }
-            return fail
+            if flags.contains(.forget) { return (fail, false) }
+            insert(id, hash: hash, fail, now: now, pool: &pool)
+            return (fail, true)
         }
         // A hit reported earlier may still hold the record: change a copy then.
         if !isKnownUniquelyReferenced(&entries[i].record) { entries[i].record = entries[i].record.copy() }
@@ -104,10 +118,10 @@ struct MultiLineFailureCache {
         Self.update(record, with: line, &flags, matchedLines)
         if flags.contains(.forget) {
             entries.remove(at: i)
-        } else {
-            entries[i].expires = now + Self.maxAge
+            return (record, false)
         }
-        return record
+        entries[i].expires = now + Self.maxAge
+        return (record, true)
     }
 
     /// The cached failure of the connection takes the new line's fields.
@@ -153,14 +167,17 @@ struct MultiLineFailureCache {
 
     /// fail2ban's `Utils.Cache.set` for a new key: a full cache drops its oldest entries first,
     /// stopping at the first one still valid once there is room.
-    private mutating func insert(_ id: UnsafeBufferPointer<UInt8>, hash: UInt64, _ record: FailureRecord, now: Double) {
+    private mutating func insert(_ id: UnsafeBufferPointer<UInt8>, hash: UInt64, _ record: FailureRecord, now: Double,
+                                 pool: inout RecordPool) {
         if entries.count >= Self.maxCount {
             while orderHead < order.count {
                 let oldest = order[orderHead]
                 orderHead += 1
                 guard entries.sequence(at: oldest.slot) == oldest.sequence else { continue }
-                let entry = entries.remove(at: oldest.slot)
-                if entry.expires > now && entries.count < Self.maxCount { break }
+                var entry = entries.remove(at: oldest.slot)
+                let stillValid = entry.expires > now
+                pool.recycle(&entry.record)
+                if stillValid && entries.count < Self.maxCount { break }
             }
             if orderHead > 1024 && orderHead * 2 > order.count {
                 order.removeFirst(orderHead)
