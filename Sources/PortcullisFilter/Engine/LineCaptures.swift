@@ -161,6 +161,7 @@ final class LineCaptures {
         forEachPresent { slot, capture in
             if let bytes = capture.value { cached.set(slot: slot, bytes: bytes) }
         }
+        guard !prefTuples.isEmpty || !ownTuples.isEmpty else { return }
         for (k, v) in prefTuples where ownTuples[k] == nil { cached.tuples[k] = v }
         for (k, v) in ownTuples { cached.tuples[k] = v }
     }

@@ -363,15 +363,8 @@ public final class LineFilter {
                 lineBuffer = match.unmatchedLines
                 subject = nil
             }
-            func matchedLines(_ list: inout LineList) {
-                if let match {
-                    for tuple in match.matchedLines { tuple.appendText(to: &list) }
-                } else if parts.usesLastTimeText {
-                    list.append(lastTime.bytes, line)
-                } else {
-                    list.append(line)
-                }
-            }
+            let matchedLines: MatchedLines = match.map { .buffered($0.matchedLines) }
+                ?? .line(line, datePrefix: parts.usesLastTimeText ? lastTime.bytes : nil)
             var record: FailureRecord
             let cached: Bool
             let mlfid = captures[fieldTable.mlfid].value
@@ -384,7 +377,7 @@ public final class LineFilter {
                 }
             } else {
                 record = recordPool.record(for: captures)
-                matchedLines(&record.matches)
+                matchedLines.append(to: &record.matches)
                 cached = false
             }
             let hit = FailureMatch(regexIndex: index, record: record, time: date, hasMLFID: mlfid != nil,

@@ -19,7 +19,8 @@ final class FailureRecord {
         fields.removeAll()
         matches.removeAll()
         nofailMatches.removeAll()
-        users = nil
+        // An empty set reads as no users; its storage is kept for the next connection.
+        if users != nil { users!.removeAll(keepingCapacity: true) }
         lastUser = nil
         pending = false
         lastDate = nil
@@ -37,9 +38,21 @@ final class FailureRecord {
     }
 }
 
-/// Adds the log lines a match covers, as written, to a list (called only when they join a
-/// failure).
-typealias MatchedLinesWriter = (inout LineList) -> Void
+/// The log lines a match covers, as written: the current line (shown with the date kept
+/// from an earlier line when it has none), or the buffered lines of a multi-line match.
+/// Copied into a failure's ``LineList`` only when they join it.
+enum MatchedLines {
+    case line(UnsafeBufferPointer<UInt8>, datePrefix: UnsafeBufferPointer<UInt8>?)
+    case buffered([TupleLine])
+
+    func append(to list: inout LineList) {
+        switch self {
+        case .line(let line, let prefix?): list.append(prefix, line)
+        case .line(let line, nil): list.append(line)
+        case .buffered(let tuples): for tuple in tuples { tuple.appendText(to: &list) }
+        }
+    }
+}
 
 /// Merges failures that share a connection id (`<F-MLFID>`) across lines, as fail2ban's
 /// `_mergeFailure` does: users are gathered, `<F-NOFAIL>` and `<F-MLFGAINED>` suspend a
@@ -80,7 +93,7 @@ struct MultiLineFailureCache {
     /// connection `id`; returns the merged failure. `matchedLines` are taken only when they
     /// join the failure's lines.
     /// `cached`: whether the cache keeps the record (a forgotten connection's is only returned).
-    mutating func merge(id: UnsafeBufferPointer<UInt8>, line: LineCaptures, matchedLines: MatchedLinesWriter,
+    mutating func merge(id: UnsafeBufferPointer<UInt8>, line: LineCaptures, matchedLines: MatchedLines,
                         lastDate: Double?, now: Double, pool: inout RecordPool) -> (record: FailureRecord, cached: Bool) {
         let t = line.table
         var flags: Flags = []
@@ -126,7 +139,7 @@ struct MultiLineFailureCache {
 
     /// The cached failure of the connection takes the new line's fields.
     private static func update(_ groups: FailureRecord, with line: LineCaptures, _ flags: inout Flags,
-                               _ matchedLines: MatchedLinesWriter) {
+                               _ matchedLines: MatchedLines) {
         let t = line.table
         addUser(groups, line[t.user])
         if groups.fields.pop(slot: t.nofail) { flags.insert(.previousNofail) }
@@ -138,7 +151,7 @@ struct MultiLineFailureCache {
     }
 
     /// Several users (or a pending failure) make it a failure again; the lines join it.
-    private static func finish(_ fail: FailureRecord, _ flags: inout Flags, _ matchedLines: MatchedLinesWriter) {
+    private static func finish(_ fail: FailureRecord, _ flags: inout Flags, _ matchedLines: MatchedLines) {
         if fail.pending || (fail.users?.count ?? 0) > 1 {
             let t = fail.fields.table
             fail.pending = false
@@ -151,9 +164,9 @@ struct MultiLineFailureCache {
                 fail.matches.prepend(fail.nofailMatches)
                 fail.nofailMatches.removeAll()
             }
-            if !flags.contains(.gained) { matchedLines(&fail.matches) }
+            if !flags.contains(.gained) { matchedLines.append(to: &fail.matches) }
         } else if !flags.contains(.forget) {
-            matchedLines(&fail.nofailMatches)
+            matchedLines.append(to: &fail.nofailMatches)
         }
     }
 
