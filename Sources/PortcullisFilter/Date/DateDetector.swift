@@ -180,53 +180,65 @@ public final class DateDetector {
 
     /// The date in `line` (raw UTF-8, valid), or nil when no template matches.
     public func match(_ line: UnsafeBufferPointer<UInt8>, now: Double) -> DateMatch? {
+        // 0. The previous line's template is a line-anchored default with a scanner, and
+        //    the line has its plain shape: the regex's answer without running it.
+        if lastIndex < entries.count, useFastPaths, let shape = entries[lastIndex].template.fastShape,
+           let found = scanned(line, shape: shape, now: now) {
+            return found
+        }
+        return searched(line, now: now)
+    }
+
+    /// The fast path: the answer of the previous line's template's scanner, with the
+    /// statistics the regex path would keep; nil when the line is not of the plain shape.
+    @inline(__always)
+    private func scanned(_ line: UnsafeBufferPointer<UInt8>, shape: FastDateScanner.Shape, now: Double) -> DateMatch? {
+        let scanned: FastDateScanner.Result?
+        switch shape {
+        case .syslog:
+            // The syslog scanner reads no further than two bytes past the date: a line that
+            // starts with the same bytes as the last one gets the same answer.
+            if let last = lastScan, lastScanPrefixLength > 0, line.count >= lastScanPrefixLength,
+               Self.equal(line.baseAddress!, lastScanPrefix, lastScanPrefixLength) {
+                scanned = last
+            } else {
+                scanned = FastDateScanner.syslog(line)
+                lastScanPrefixLength = 0
+                if let r = scanned, r.end + 2 <= line.count, r.end + 2 <= Self.prefixCapacity {
+                    lastScanPrefix.update(from: line.baseAddress!, count: r.end + 2)
+                    lastScanPrefixLength = r.end + 2
+                }
+            }
+        case .iso: scanned = FastDateScanner.iso(line)
+        }
+        guard let r = scanned else { return nil }
+        fastPathHits &+= 1
+        let entry = entries[lastIndex]
+        entry.template.regexHits += 1
+        entry.hits += 1
+        entry.lastUsed = now
+        entry.distance = 0
+        if firstUnused == lastIndex { firstUnused += 1 }
+        // Plain shapes are ASCII up to the end: characters are bytes.
+        lastStart = 0
+        lastStartBefore = nil
+        lastStartAt = UInt32(line[0])
+        lastEnd = r.end
+        lastEndBefore = UInt32(line[r.end - 1])
+        lastEndAt = r.end < line.count ? LineText.decode(line, at: r.end) : nil
+        lastScan = r
+        let t = scannedTimes.time(of: r, zone: r.zone ?? defaultZone, now: now, clock: clock)
+        return DateMatch(range: 0..<r.end, time: t.time, dropsLine: t.dropsLine)
+    }
+
+    /// fail2ban's search over the templates (the previous line's first, then all in order).
+    @inline(never)
+    private func searched(_ line: UnsafeBufferPointer<UInt8>, now: Double) -> DateMatch? {
         let count = entries.count
         var winner: Found? = nil
         var best: Found? = nil
         var ignoreBySearch = Int.max
         var map = CharacterMap(line)
-
-        // 0. The previous line's template is a line-anchored default with a scanner, and
-        //    the line has its plain shape: the regex's answer without running it.
-        if lastIndex < count, useFastPaths, let shape = entries[lastIndex].template.fastShape {
-            let scanned: FastDateScanner.Result?
-            switch shape {
-            case .syslog:
-                // The syslog scanner reads no further than two bytes past the date: a line that
-                // starts with the same bytes as the last one gets the same answer.
-                if let last = lastScan, lastScanPrefixLength > 0, line.count >= lastScanPrefixLength,
-                   Self.equal(line.baseAddress!, lastScanPrefix, lastScanPrefixLength) {
-                    scanned = last
-                } else {
-                    scanned = FastDateScanner.syslog(line)
-                    lastScanPrefixLength = 0
-                    if let r = scanned, r.end + 2 <= line.count, r.end + 2 <= Self.prefixCapacity {
-                        lastScanPrefix.update(from: line.baseAddress!, count: r.end + 2)
-                        lastScanPrefixLength = r.end + 2
-                    }
-                }
-            case .iso: scanned = FastDateScanner.iso(line)
-            }
-            if let r = scanned {
-                fastPathHits &+= 1
-                let entry = entries[lastIndex]
-                entry.template.regexHits += 1
-                entry.hits += 1
-                entry.lastUsed = now
-                entry.distance = 0
-                if firstUnused == lastIndex { firstUnused += 1 }
-                // Plain shapes are ASCII up to the end: characters are bytes.
-                lastStart = 0
-                lastStartBefore = nil
-                lastStartAt = UInt32(line[0])
-                lastEnd = r.end
-                lastEndBefore = UInt32(line[r.end - 1])
-                lastEndAt = r.end < line.count ? LineText.decode(line, at: r.end) : nil
-                lastScan = r
-                let t = scannedTimes.time(of: r, zone: r.zone ?? defaultZone, now: now, clock: clock)
-                return DateMatch(range: 0..<r.end, time: t.time, dropsLine: t.dropsLine)
-            }
-        }
 
         // 1. The template of the previous line, first.
         if lastIndex < count {
