@@ -10,6 +10,8 @@ struct SearchBuffer {
     init(capacity: Int = 4096) {
         self.capacity = capacity
         base = .allocate(capacity: capacity)
+        // PCRE2's JIT may read ahead past a subject's end (SIMD): let it read zeros.
+        base.initialize(repeating: 0, count: capacity)
     }
 
     /// The bytes written so far (valid until the next write).
@@ -48,6 +50,7 @@ struct SearchBuffer {
         var newCapacity = capacity * 2
         while newCapacity < needed { newCapacity *= 2 }
         let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.initialize(repeating: 0, count: newCapacity)
         newBase.update(from: base, count: count)
         base.deallocate()
         base = newBase
