@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Turns log lines into failures, in fail2ban's processing order: the date is found and cut
 /// out, then `prefregex` (with `<F-CONTENT>`), then `ignoreregex`, then `failregex`, with
 /// multi-line buffers (`maxlines`), `<SKIPLINES>` and connection-id merging (`<F-MLFID>`).
@@ -294,7 +300,11 @@ public final class LineFilter {
         var prefCaptured = false
         if let prefStep {
             let pre = subject!
-            let outcome = prefStep.with { regex, _ in regex.search(pre, ascii: ascii) }
+            // A single line (no newline inside) is searched with the content tail cut short.
+            let shortContent = !multiLine && !Self.containsNewline(line)
+            let outcome = prefStep.with { regex, _ in
+                shortContent ? regex.searchShortContent(pre, ascii: ascii) : regex.search(pre, ascii: ascii)
+            }
             guard outcome == .matched else {
                 if outcome == .limitExceeded { limitExceededCount += 1 }
                 return
@@ -309,7 +319,11 @@ public final class LineFilter {
                 preSubject = pre
             }
             // The failregexes search the content (plus "\n") instead of the line.
-            if let content = prefStep.with({ regex, _ in regex.firstRange(ofGroups: prefContentGroups) }), !content.isEmpty {
+            if var content = prefStep.with({ regex, _ in regex.firstRange(ofGroups: prefContentGroups) }), !content.isEmpty {
+                // The short tail captured the content's first character: it runs to the "\n".
+                if shortContent && prefStep.with({ regex, _ in regex.shortContent != nil }) {
+                    content = content.lowerBound..<(pre.count - 1)
+                }
                 if multiLine {
                     lineBuffer = [TupleLine(prefix: [], date: [], suffix: Array(UnsafeBufferPointer(rebasing: pre[content])))]
                     subject = nil
@@ -390,6 +404,12 @@ public final class LineFilter {
             if !cached { recordPool.recycle(&record) }
             if !current.checkAllRegex { break }
         }
+    }
+
+    @inline(__always)
+    private static func containsNewline(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = line.baseAddress, !line.isEmpty else { return false }
+        return memchr(base, 0x0A, line.count) != nil
     }
 
     /// Hands `hit` to the caller; false when the line ends here (a pending failure ignored).

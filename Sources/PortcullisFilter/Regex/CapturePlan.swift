@@ -43,6 +43,13 @@ extension FilterRegex {
     /// regex's empty fields, and `F-TUPLE_*` values gathered into `tuples`.
     func capture(_ plan: CapturePlan, from subject: UnsafeBufferPointer<UInt8>, into layer: inout CaptureLayer,
                  tuples: inout [String: [String?]]) {
+        active._withUnsafeGuaranteedRef { compiled in
+            capture(plan, from: subject, with: compiled, into: &layer, tuples: &tuples)
+        }
+    }
+
+    private func capture(_ plan: CapturePlan, from subject: UnsafeBufferPointer<UInt8>, with compiled: CompiledRegex,
+                         into layer: inout CaptureLayer, tuples: inout [String: [String?]]) {
         for entry in plan.entries {
             var capture = Capture.unset
             var k = entry.start
@@ -72,7 +79,9 @@ extension FilterRegex {
     /// Byte range of the first set group among `numbers` in the last match, or nil.
     @inline(__always)
     func firstRange(ofGroups numbers: [Int32]) -> Range<Int>? {
-        for n in numbers { if let r = compiled.range(ofGroup: n) { return r } }
-        return nil
+        active._withUnsafeGuaranteedRef { compiled in
+            for n in numbers { if let r = compiled.range(ofGroup: n) { return r } }
+            return nil
+        }
     }
 }
