@@ -142,12 +142,6 @@ public struct FailureFields: Sendable, Equatable {
     @inline(__always)
     func contains(value slot: Int) -> Bool { fields[slot].hasValue }
 
-    /// Whether `slot` is present (possibly without a value).
-    func contains(slot: Int) -> Bool { fields[slot].isPresent }
-
-    /// Whether `name` holds a non-empty value (Python truthiness of a captured string).
-    func isTruthy(_ name: String) -> Bool { !(self[name]?.isEmpty ?? true) }
-
     /// Whether `slot` holds a non-empty value.
     @inline(__always)
     func isTruthy(slot: Int) -> Bool { fields[slot].hasValue && fields[slot].count > 0 }
@@ -246,12 +240,6 @@ public struct FailureFields: Sendable, Equatable {
         let truthy = isTruthy(slot: slot)
         remove(slot: slot)
         return truthy
-    }
-
-    /// dict.update(other): every entry of `other` overrides, nil values included (or skipped).
-    mutating func update(with other: FailureFields, skippingNil: Bool = false) {
-        for (k, v) in other.values where !(skippingNil && v == nil) { self[k] = v }
-        for (k, v) in other.tuples { tuples[k] = v }
     }
 
     public static func == (lhs: FailureFields, rhs: FailureFields) -> Bool {
