@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Finds the date in a log line the way fail2ban 1.0.2's `DateDetector` does.
 ///
 /// fail2ban does not simply try its templates in order: it first retries the template that
@@ -48,6 +54,13 @@ public final class DateDetector {
     @exclusivity(unchecked) private var lastEndAt: UInt32? = nil
     @exclusivity(unchecked) private var firstUnused = 0
     private let unusedTime: Double = 300
+    /// The last scanner answer, and the conversion of scanned dates to epochs.
+    @exclusivity(unchecked) private var lastScan: FastDateScanner.Result? = nil
+    @exclusivity(unchecked) private var scannedTimes = ScannedTimeCache()
+    /// The bytes the syslog scanner read for `lastScan` (length 0: none kept).
+    private static let prefixCapacity = 64
+    private let lastScanPrefix = UnsafeMutablePointer<UInt8>.allocate(capacity: DateDetector.prefixCapacity)
+    @exclusivity(unchecked) private var lastScanPrefixLength = 0
     /// Off only in tests that compare the scanners with PCRE2.
     @exclusivity(unchecked) var useFastPaths = true
     /// Lines answered by a scanner (tests check the scanners are exercised).
@@ -80,6 +93,7 @@ public final class DateDetector {
     deinit {
         clock.deinitialize(count: 1)
         clock.deallocate()
+        lastScanPrefix.deallocate()
     }
 
     /// fail2ban's `validateTimeZone`: minutes east of UTC, or the error fail2ban reports.
@@ -166,41 +180,65 @@ public final class DateDetector {
 
     /// The date in `line` (raw UTF-8, valid), or nil when no template matches.
     public func match(_ line: UnsafeBufferPointer<UInt8>, now: Double) -> DateMatch? {
+        // 0. The previous line's template is a line-anchored default with a scanner, and
+        //    the line has its plain shape: the regex's answer without running it.
+        if lastIndex < entries.count, useFastPaths, let shape = entries[lastIndex].template.fastShape,
+           let found = scanned(line, shape: shape, now: now) {
+            return found
+        }
+        return searched(line, now: now)
+    }
+
+    /// The fast path: the answer of the previous line's template's scanner, with the
+    /// statistics the regex path would keep; nil when the line is not of the plain shape.
+    @inline(__always)
+    private func scanned(_ line: UnsafeBufferPointer<UInt8>, shape: FastDateScanner.Shape, now: Double) -> DateMatch? {
+        let scanned: FastDateScanner.Result?
+        switch shape {
+        case .syslog:
+            // The syslog scanner reads no further than two bytes past the date: a line that
+            // starts with the same bytes as the last one gets the same answer.
+            if let last = lastScan, lastScanPrefixLength > 0, line.count >= lastScanPrefixLength,
+               Self.equal(line.baseAddress!, lastScanPrefix, lastScanPrefixLength) {
+                scanned = last
+            } else {
+                scanned = FastDateScanner.syslog(line)
+                lastScanPrefixLength = 0
+                if let r = scanned, r.end + 2 <= line.count, r.end + 2 <= Self.prefixCapacity {
+                    lastScanPrefix.update(from: line.baseAddress!, count: r.end + 2)
+                    lastScanPrefixLength = r.end + 2
+                }
+            }
+        case .iso: scanned = FastDateScanner.iso(line)
+        }
+        guard let r = scanned else { return nil }
+        fastPathHits &+= 1
+        let entry = entries[lastIndex]
+        entry.template.regexHits += 1
+        entry.hits += 1
+        entry.lastUsed = now
+        entry.distance = 0
+        if firstUnused == lastIndex { firstUnused += 1 }
+        // Plain shapes are ASCII up to the end: characters are bytes.
+        lastStart = 0
+        lastStartBefore = nil
+        lastStartAt = UInt32(line[0])
+        lastEnd = r.end
+        lastEndBefore = UInt32(line[r.end - 1])
+        lastEndAt = r.end < line.count ? LineText.decode(line, at: r.end) : nil
+        lastScan = r
+        let t = scannedTimes.time(of: r, zone: r.zone ?? defaultZone, now: now, clock: clock)
+        return DateMatch(range: 0..<r.end, time: t.time, dropsLine: t.dropsLine)
+    }
+
+    /// fail2ban's search over the templates (the previous line's first, then all in order).
+    @inline(never)
+    private func searched(_ line: UnsafeBufferPointer<UInt8>, now: Double) -> DateMatch? {
         let count = entries.count
         var winner: Found? = nil
         var best: Found? = nil
         var ignoreBySearch = Int.max
         var map = CharacterMap(line)
-
-        // 0. The previous line's template is a line-anchored default with a scanner, and
-        //    the line has its plain shape: the regex's answer without running it.
-        if lastIndex < count, useFastPaths, let shape = entries[lastIndex].template.fastShape {
-            let scanned: FastDateScanner.Result?
-            switch shape {
-            case .syslog: scanned = FastDateScanner.syslog(line)
-            case .iso: scanned = FastDateScanner.iso(line)
-            }
-            if let r = scanned {
-                fastPathHits &+= 1
-                let entry = entries[lastIndex]
-                entry.template.regexHits += 1
-                entry.hits += 1
-                entry.lastUsed = now
-                entry.distance = 0
-                if firstUnused == lastIndex { firstUnused += 1 }
-                // Plain shapes are ASCII up to the end: characters are bytes.
-                lastStart = 0
-                lastStartBefore = nil
-                lastStartAt = UInt32(line[0])
-                lastEnd = r.end
-                lastEndBefore = UInt32(line[r.end - 1])
-                lastEndAt = r.end < line.count ? LineText.decode(line, at: r.end) : nil
-                let t = DateFields.resolve(year: r.year, month: r.month, day: r.day, hour: r.hour, minute: r.minute,
-                                           second: r.second, zone: r.zone ?? defaultZone, weekday: nil, julian: nil,
-                                           weekOfYear: nil, weekStartsMonday: false, now: now, clock: clock)
-                return DateMatch(range: 0..<r.end, time: t.time, dropsLine: t.dropsLine)
-            }
-        }
 
         // 1. The template of the previous line, first.
         if lastIndex < count {
@@ -294,6 +332,24 @@ public final class DateDetector {
         if range.isEmpty { return DateMatch(range: range, time: nil) }
         let converted = template.convert(line, now: now, clock: clock, defaultZone: defaultZone)
         return DateMatch(range: range, time: converted.time, dropsLine: converted.dropsLine)
+    }
+
+    /// Whether `count` bytes at `a` and `b` are equal (eight at a time; short prefixes).
+    @inline(__always)
+    private static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        var i = 0
+        while i + 8 <= count {
+            if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                return false
+            }
+            i += 8
+        }
+        while i < count {
+            if a[i] != b[i] { return false }
+            i += 1
+        }
+        return true
     }
 
     /// fail2ban's `_reorderTemplate`: move a winning template forward when it has earned it.

@@ -9,7 +9,7 @@
 enum FastDateScanner {
     enum Shape { case syslog, iso }
 
-    struct Result {
+    struct Result: Equatable {
         /// End of the date (group 1 and group 0; both start at byte 0).
         var end: Int
         var year: Int?

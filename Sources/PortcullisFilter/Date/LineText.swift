@@ -65,6 +65,12 @@ enum LineText {
         if c < 0x80 {
             return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
         }
+        return isAlnumNonASCII(c)
+    }
+
+    /// Out of line: Unicode properties need type metadata that the hot callers must not set up.
+    @inline(never)
+    private static func isAlnumNonASCII(_ c: UInt32) -> Bool {
         guard let s = Unicode.Scalar(c) else { return false }
         switch s.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return true

@@ -135,7 +135,7 @@ enum Meta {
         let source: String
         // A CompiledRegex owns match data and is not reentrant: compile per use (cold path).
         func compiled() -> CompiledRegex {
-            try! CompiledRegex(pcre2: source)
+            try! CompiledRegex(pcre2: source, jit: false)
         }
         func first(in s: [UInt8], from start: Int = 0) -> Range<Int>? {
             let re = compiled()

@@ -1,28 +1,3 @@
-/// The named-group values of a match, held the way fail2ban's `fail` dictionary holds them:
-/// a group that exists in the regex but did not participate is present with a nil value.
-public struct FailureFields: Sendable, Equatable {
-    public var values: [String: String?] = [:]
-    /// `F-TUPLE_*` groups gathered per field, in group-name order.
-    public var tuples: [String: [String?]] = [:]
-
-    public init() {}
-
-    /// The value of `name`, nil when absent or unset.
-    public subscript(name: String) -> String? {
-        get { values[name] ?? nil }
-        set { values[name] = .some(newValue) }
-    }
-
-    /// Whether `name` holds a non-empty value (Python truthiness of a captured string).
-    func isTruthy(_ name: String) -> Bool { !(self[name]?.isEmpty ?? true) }
-
-    /// dict.update(other): every entry of `other` overrides, nil values included.
-    mutating func update(with other: FailureFields, skippingNil: Bool = false) {
-        for (k, v) in other.values where !(skippingNil && v == nil) { values[k] = v }
-        for (k, v) in other.tuples { tuples[k] = v }
-    }
-}
-
 /// A failure found in the log: the identifier to count (an address, or a `<F-ID>`), when it
 /// happened, the captured fields and the lines that made it.
 public struct Failure: Sendable, Equatable {

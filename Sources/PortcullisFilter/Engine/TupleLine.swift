@@ -20,16 +20,20 @@ struct TupleLine: Equatable {
     /// The line as written.
     var text: String { String(decoding: prefix + date + suffix, as: UTF8.self) }
 
+    /// Adds the line as written to `list`.
+    func appendText(to list: inout LineList) {
+        let whole = prefix + date + suffix
+        whole.withUnsafeBufferPointer { list.append($0) }
+    }
+
     /// fail2ban's `_tupleLinesBuf`: each line without its date, joined by and ended with "\n".
-    @discardableResult
-    static func searchBuffer(_ lines: [TupleLine], into buffer: inout [UInt8]) -> [UInt8] {
-        buffer.removeAll(keepingCapacity: true)
+    static func searchBuffer(_ lines: [TupleLine], into buffer: inout SearchBuffer) {
+        buffer.removeAll()
         for line in lines {
-            buffer.append(contentsOf: line.prefix)
-            buffer.append(contentsOf: line.suffix)
+            buffer.append(line.prefix)
+            buffer.append(line.suffix)
             buffer.append(0x0A)
         }
-        return buffer
     }
 }
 

@@ -18,13 +18,26 @@ public enum ValidUTF8 {
         guard let base = bytes.baseAddress else { return true }
         let raw = UnsafeRawPointer(base)
         let count = bytes.count
+        if count < 8 {
+            var acc: UInt8 = 0
+            for i in 0..<count { acc |= base[i] }
+            return acc & 0x80 == 0
+        }
         var i = 0
         var acc: UInt64 = 0
+        while i + 32 <= count {
+            acc |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                | raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self)
+                | raw.loadUnaligned(fromByteOffset: i + 16, as: UInt64.self)
+                | raw.loadUnaligned(fromByteOffset: i + 24, as: UInt64.self)
+            i += 32
+        }
         while i + 8 <= count {
             acc |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
             i += 8
         }
-        while i < count { acc |= UInt64(base[i]); i += 1 }
+        // The last eight bytes (overlapping what was read) cover the tail.
+        acc |= raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
         return acc & 0x8080_8080_8080_8080 == 0
     }
 }

@@ -7,6 +7,12 @@ public final class FilterRegex {
     /// The Python-dialect regex after tag expansion (what fail2ban-regex prints).
     public let expanded: String
     let compiled: CompiledRegex
+    /// The pattern with its `(?P<content>.+)$` tail cut short, when that is exact
+    /// (``ContentTail``): searched instead for a prefregex on a line without inner newline.
+    let shortContent: CompiledRegex?
+    /// The code of the last search (`compiled` or `shortContent`): where captures are read.
+    /// Unretained: both are owned by this regex.
+    @exclusivity(unchecked) private(set) var active: Unmanaged<CompiledRegex>
     /// Group names in a stable order (sorted), each with its group numbers.
     let groups: [(name: String, numbers: [Int32])]
     let altValues: [(group: String, field: String)]
@@ -21,10 +27,15 @@ public final class FilterRegex {
         if expanded.allSatisfy({ $0 == " " || $0 == "\t" }) {
             throw FilterRegexError(regex: regex, message: "cannot add empty regex")
         }
+        let pattern = PythonRegexDialect.toPCRE2(expanded)
         do {
-            compiled = try CompiledRegex(pcre2: PythonRegexDialect.toPCRE2(expanded), multiline: multiline)
+            compiled = try CompiledRegex(pcre2: pattern, multiline: multiline, asciiVariant: true)
         } catch {
             throw FilterRegexError(regex: regex, message: "\(error.message) (at offset \(error.offset) of \(error.pattern))")
+        }
+        active = .passUnretained(compiled)
+        shortContent = ContentTail.shortened(pattern, multiline: multiline).flatMap {
+            try? CompiledRegex(pcre2: $0, multiline: multiline, asciiVariant: true)
         }
         groups = compiled.groupNumbers.map { ($0.key, $0.value) }.sorted { $0.name < $1.name }
         var alt: [(String, String)] = []
@@ -57,55 +68,35 @@ public final class FilterRegex {
         return FilterTags.groupName(forTag: String(field))
     }
 
-    /// Searches a subject; `.matched` leaves captures readable through `groupValues(in:)`.
+    /// Searches a subject (`ascii`: every byte of it is ASCII); `.matched` leaves the
+    /// captures readable (``capture(_:from:into:tuples:)``).
     @inline(__always)
-    func search(_ subject: UnsafeBufferPointer<UInt8>) -> CompiledRegex.MatchOutcome {
-        compiled.search(subject)
+    func search(_ subject: UnsafeBufferPointer<UInt8>, ascii: Bool = false) -> CompiledRegex.MatchOutcome {
+        active = .passUnretained(compiled)
+        return compiled.search(subject, ascii: ascii)
     }
 
-    /// fail2ban's `getGroups()`: every named group (nil when it did not participate), with
-    /// `F-ALT_*` values filling empty fields and `F-TUPLE_*` values gathered into tuples.
-    func groupValues(in subject: UnsafeBufferPointer<UInt8>) -> FailureFields {
-        var fields = FailureFields()
-        for (name, numbers) in groups {
-            var value: String? = nil
-            for number in numbers {
-                if let r = compiled.range(ofGroup: number) {
-                    value = String(decoding: UnsafeBufferPointer(rebasing: subject[r]), as: UTF8.self)
-                    break
-                }
-            }
-            fields.values[name] = .some(value)
-        }
-        for (group, field) in altValues {
-            if let v = fields.values[group] ?? nil, !v.isEmpty, (fields.values[field] ?? nil)?.isEmpty ?? true {
-                fields.values[field] = .some(v)
-            }
-        }
-        for (group, field) in tupleValues {
-            let v = fields.values[group] ?? nil
-            if var t = fields.tuples[field] {
-                t.append(v)
-                fields.tuples[field] = t
-            } else {
-                fields.tuples[field] = [fields.values[field] ?? nil, v]
-            }
-        }
-        return fields
+    /// Searches with the content tail cut short (the subject is one line plus its "\n");
+    /// the `content` group then holds the content's first character only.
+    @inline(__always)
+    func searchShortContent(_ subject: UnsafeBufferPointer<UInt8>, ascii: Bool) -> CompiledRegex.MatchOutcome {
+        guard let shortContent else { return search(subject, ascii: ascii) }
+        active = .passUnretained(shortContent)
+        return shortContent.search(subject, ascii: ascii)
     }
 
     /// Text of the `skiplines*` groups of the last match, split into lines.
     func skippedLines(in subject: UnsafeBufferPointer<UInt8>) -> [String] {
         var text = ""
         for number in skipLinesGroups {
-            if let r = compiled.range(ofGroup: number) {
+            if let r = active._withUnsafeGuaranteedRef({ $0.range(ofGroup: number) }) {
                 text += String(decoding: UnsafeBufferPointer(rebasing: subject[r]), as: UTF8.self)
             }
         }
         return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLastIfEmpty()
     }
 
-    var matchRange: Range<Int> { compiled.matchRange }
+    var matchRange: Range<Int> { active._withUnsafeGuaranteedRef { $0.matchRange } }
 }
 
 extension Array where Element == String {

@@ -11,14 +11,17 @@ struct RegexSession {
 
     let command: RegexCommand
     var output = BufferedOutput()
-    private var stats = LineStats()
+    private var stats: LineStats
     private var failRegexHits: [Int] = []
     private var ignoreRegexHits: [Int] = []
     private var prefRegexHits = 0
     private var failRegexSources: [String] = []
     private var ignoreRegexSources: [String] = []
 
-    init(command: RegexCommand) { self.command = command }
+    init(command: RegexCommand) {
+        self.command = command
+        stats = LineStats(LineStats.Policy(command))
+    }
 
     mutating func run() throws {
         let now = command.now ?? Self.currentTime()
@@ -106,27 +109,33 @@ struct RegexSession {
         let line = UnsafeBufferPointer(rebasing: raw[0..<end])
         // fail2ban-regex skips comments and empty lines.
         if line.isEmpty || line[0] == UInt8(ascii: "#") { return }
-        ValidUTF8.withValidated(line) { valid in
-            let before = filter.maxLines > 1 ? filter.bufferedLineTexts : []
-            let found = filter.process(line: valid, now: now)
-            var counted: [PortcullisFilter.Failure] = []
-            var ignored = !filter.lastIgnoredBy.isEmpty
-            for f in found {
-                failRegexHits[f.regexIndex] += 1
-                if f.isNoFail { ignored = true } else { counted.append(f) }
+        let multiLine = filter.maxLines > 1
+        let before = multiLine ? filter.bufferedLineTexts : []
+        var ignored = false
+        var matched = false
+        var first: FailureMatch? = nil
+        let json = stats.policy.json
+        filter.process(rawLine: line, now: now, onFailure: { hit in
+            failRegexHits[hit.regexIndex] += 1
+            if hit.isNoFail {
+                ignored = true
+            } else {
+                matched = true
+                if json && first == nil { first = hit }
             }
-            for i in filter.lastIgnoredBy { ignoreRegexHits[i] += 1 }
-            if filter.lastPrefRegexMatched { prefRegexHits += 1 }
-            let text = (command.json || ignored || counted.isEmpty || command.printAllMatched)
-                ? String(decoding: valid, as: UTF8.self) : ""
-            stats.record(line: text, ignored: ignored, matched: !counted.isEmpty, command: command)
-            if filter.maxLines > 1 { stats.reconcileMultiLine(before: before, after: filter.bufferedLineTexts, maxLines: filter.maxLines, command: command) }
-            if command.json { writeJSON(number: number, failures: counted, ignored: ignored, filter: filter) }
-        }
+        }, then: { valid, outcome in
+            if outcome.ignored {
+                ignored = true
+                for i in filter.lastIgnoredBy { ignoreRegexHits[i] += 1 }
+            }
+            if outcome.prefRegexMatched { prefRegexHits += 1 }
+            stats.record(ignored: ignored, matched: matched) { String(decoding: valid, as: UTF8.self) }
+        })
+        if multiLine { stats.reconcileMultiLine(before: before, after: filter.bufferedLineTexts, maxLines: filter.maxLines) }
+        if json { writeJSON(number: number, failure: first?.makeFailure(), ignored: ignored, filter: filter) }
     }
 
-    private mutating func writeJSON(number: Int, failures: [PortcullisFilter.Failure], ignored: Bool, filter: LineFilter) {
-        let first = failures.first
+    private mutating func writeJSON(number: Int, failure first: PortcullisFilter.Failure?, ignored: Bool, filter: LineFilter) {
         var object = "{\"line\": \(number), \"match\": \(first != nil && !ignored)"
         object += ", \"host\": " + (first?.id.map(JSON.string) ?? "null")
         let time = first?.time ?? filter.lastLineTime
@@ -226,39 +235,5 @@ struct RegexSession {
     static func isRegularFile(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG
-    }
-}
-
-/// fail2ban-regex's line counters and the lines kept for printing.
-struct LineStats {
-    var tested = 0, matched = 0, ignored = 0, missed = 0
-    var matchedLines: [String] = []
-    var ignoredLines: [String] = []
-    var missedLines: [String] = []
-
-    mutating func record(line: String, ignored isIgnored: Bool, matched isMatched: Bool, command: RegexCommand) {
-        let maxKept = (command.effectiveMaxLines ?? 20) + 1
-        if isIgnored {
-            ignored += 1
-            if !command.printNoIgnored && (command.printAllIgnored || ignored <= maxKept) { ignoredLines.append(line) }
-        } else if isMatched {
-            matched += 1
-            if command.printAllMatched { matchedLines.append(line) }
-        } else {
-            missed += 1
-            if !command.printNoMissed && (command.printAllMissed || missed <= maxKept) { missedLines.append(line) }
-        }
-        tested += 1
-    }
-
-    /// In multi-line mode a later match can claim earlier lines: they move from missed to matched.
-    mutating func reconcileMultiLine(before: [String], after: [String], maxLines: Int, command: RegexCommand) {
-        let fullBuffer = before.count >= maxLines ? 1 : 0
-        for line in before.dropFirst(fullBuffer) where !after.contains(line) {
-            if let i = missedLines.firstIndex(of: line) { missedLines.remove(at: i) }
-            if command.printAllMatched { matchedLines.append(line) }
-            matched += 1
-            missed -= 1
-        }
     }
 }
