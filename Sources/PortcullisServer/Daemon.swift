@@ -77,10 +77,11 @@ public actor Daemon {
         let pidFile = PidFile(path: configuration.pidFile)
         try Self.makeParent(of: configuration.pidFile)
         try pidFile.write()
-        listener.start()
         log.log(.info, "fail2ban.server", "Daemon started")
         await importFail2banDatabase()
         await startJails(only: nil)
+        // Commands are answered once the jails run (clients connecting earlier wait in the backlog).
+        listener.start()
         let purge = startPurging()
         for await signal in signals.events {
             switch signal {

@@ -156,8 +156,18 @@ struct DaemonTests {
         let marker = tree.path + "/pwned"
         try tree.append(["login failed for x';touch${IFS}\(marker);' from 192.0.2.66",
                          "login failed for $(touch${IFS}\(marker)) from 192.0.2.66"])
+        // Invalid UTF-8, a 1 MB line, and an address injected in a user name: no crash, no wrong ban.
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: tree.log))
+        try handle.seekToEnd()
+        let now = Int(Date().timeIntervalSince1970)
+        var bytes = Array("\(now) login failed for \u{FF}".utf8) + [0xFF, 0xC3, 0x28] + Array(" from 192.0.2.66\n".utf8)
+        bytes += Array("\(now) login failed for ".utf8) + [UInt8](repeating: 0x41, count: 1_000_000) + Array(" from 192.0.2.66\n".utf8)
+        bytes += Array("\(now) login failed for from 10.9.9.9 from 192.0.2.67\n".utf8)
+        try handle.write(contentsOf: Data(bytes))
+        try handle.close()
         try await Self.until("the ban ran") { tree.recorded().contains("ban 192.0.2.66") }
         #expect(!FileManager.default.fileExists(atPath: marker))
+        #expect(try await Self.send(tree, ["get", "app", "banned", "10.9.9.9"]) == .ok(.int(0)))
         daemon.requestStop()
         try await task.value
     }

@@ -216,9 +216,11 @@ actor JailRuntime {
         let now = Clock.now()
         filter.options.inOperation = inOperation
         var failures: [Failure] = []
+        // Lines are bytes as the log holds them: invalid UTF-8 is repaired before matching.
         for index in batch.lineRanges.indices {
-            let found = batch.withLine(index) { line in filter.process(line: line, now: now) }
-            if !found.isEmpty { failures.append(contentsOf: found) }
+            batch.withLine(index) { line in
+                filter.process(rawLine: line, now: now, onFailure: { failures.append($0.makeFailure()) }, then: { _, _ in })
+            }
         }
         linesRead += batch.lineRanges.count
         if !isIdle {
