@@ -64,6 +64,12 @@ public actor Daemon {
     public func run() async throws(ServerError) {
         log.log(.info, "fail2ban.server", String(repeating: "-", count: 50))
         log.log(.info, "fail2ban.server", "Starting \(PortcullisVersion.description)")
+        // A tree that cannot be read stops the start here, before the socket or pid file exist.
+        let selection: JailSelection
+        do { selection = try readJails(only: nil) } catch {
+            log.log(.critical, "fail2ban.configreader", "\(error)")
+            throw error
+        }
         try Self.makeParent(of: configuration.socketPath)
         let listener: ControlListener
         do {
@@ -79,7 +85,7 @@ public actor Daemon {
         try pidFile.write()
         log.log(.info, "fail2ban.server", "Daemon started")
         await importFail2banDatabase()
-        await startJails(only: nil)
+        await startJails(selection)
         // Commands are answered once the jails run (clients connecting earlier wait in the backlog).
         listener.start()
         let purge = startPurging()
@@ -88,7 +94,7 @@ public actor Daemon {
             case .stop:
                 break
             case .reload:
-                await reload(jail: nil, unban: false, restart: false)
+                try? await reload(jail: nil, unban: false, restart: false)
                 continue
             case .flushLogs:
                 _ = log.flush()
@@ -110,24 +116,32 @@ public actor Daemon {
 
     // MARK: - Jails
 
-    /// Reads the enabled jails of the config tree (one jail, or all) and starts those not running.
-    /// A jail whose configuration is broken is reported and skipped; the others start.
-    func startJails(only name: String?) async {
-        for definition in readJails(only: name) where jails[definition.name] == nil {
-            await startJail(definition)
+    /// Starts the enabled jails of `selection` that are not running yet.
+    func startJails(_ selection: JailSelection) async {
+        for definition in selection.definitions where jails[definition.name] == nil {
+            guard let jail = makeJail(definition) else { continue }
+            await launch(jail)
         }
     }
 
-    func startJail(_ definition: JailDefinition) async {
+    /// A jail ready to start, or nil (reported with the reason) when its definition does not
+    /// compile.
+    func makeJail(_ definition: JailDefinition) -> JailRuntime? {
         do {
-            try await store.addJail(definition.name)
-            let jail = try JailRuntime(definition: definition, store: store, log: log)
-            jails[definition.name] = jail
-            if !jailOrder.contains(definition.name) { jailOrder.append(definition.name) }
-            await jail.start()
+            return try JailRuntime(definition: definition, store: store, log: log)
         } catch {
             log.log(.error, "fail2ban.jail", "Unable to start jail '\(definition.name)': \(error)")
+            return nil
         }
+    }
+
+    func launch(_ jail: JailRuntime) async {
+        do { try await store.addJail(jail.name) } catch {
+            log.log(.error, "fail2ban.database", "[\(jail.name)] \(error)")
+        }
+        jails[jail.name] = jail
+        if !jailOrder.contains(jail.name) { jailOrder.append(jail.name) }
+        await jail.start()
     }
 
     func stopJails(only name: String?) async {
@@ -139,46 +153,62 @@ public actor Daemon {
         }
     }
 
-    /// The jails the tree enables now; errors are logged with their file and line.
-    func readJails(only name: String?) -> [JailDefinition] {
-        do {
-            var reader = try JailsReader(configDirectory: configuration.configDirectory)
-            var result: [JailDefinition] = []
-            for outcome in reader.readJails(forceEnable: false, allowMissingLogs: true) {
-                if let name, outcome.name != name { continue }
-                switch outcome.result {
-                case .success(let definition?):
-                    for warning in definition.warnings { log.log(.warning, "fail2ban.configreader", "\(warning)") }
-                    result.append(definition)
-                case .success(nil): break
-                case .failure(let error): log.log(.error, "fail2ban.configreader", "\(error)")
-                }
-            }
-            return result
-        } catch {
-            log.log(.error, "fail2ban.configreader", "\(error)")
-            return []
+    /// The enabled jails of the tree as it is now, and the names of those whose definition is
+    /// broken (each error logged with its file and line). A tree that cannot be read at all is
+    /// an error: nothing is started, stopped or changed because of it.
+    struct JailSelection {
+        var definitions: [JailDefinition] = []
+        var broken: Set<String> = []
+    }
+
+    func readJails(only name: String?) throws(ServerError) -> JailSelection {
+        var reader: JailsReader
+        do { reader = try JailsReader(configDirectory: configuration.configDirectory) } catch {
+            throw .configuration("\(error)")
         }
+        var selection = JailSelection()
+        for outcome in reader.readJails(forceEnable: false, allowMissingLogs: true) {
+            if let name, outcome.name != name { continue }
+            switch outcome.result {
+            case .success(let definition?):
+                for warning in definition.warnings { log.log(.warning, "fail2ban.configreader", "\(warning)") }
+                selection.definitions.append(definition)
+            case .success(nil):
+                break
+            case .failure(let error):
+                log.log(.error, "fail2ban.configreader", "\(error)")
+                selection.broken.insert(outcome.name)
+            }
+        }
+        return selection
     }
 
     /// `reload [--unban] [--restart] [<jail>]` and SIGHUP: jails gone from the tree stop, new
-    /// ones start, changed ones (or all with `--restart`) restart with their bans restored.
-    func reload(jail name: String?, unban: Bool, restart: Bool) async {
+    /// ones start, changed ones (or all with `--restart`) restart with their bans restored. A jail
+    /// whose new definition is broken keeps running as it was.
+    func reload(jail name: String?, unban: Bool, restart: Bool) async throws(ServerError) {
         log.log(.info, "fail2ban.server", "Reload " + (name.map { "jail \($0)" } ?? "all jails"))
-        let wanted = readJails(only: name)
-        let wantedNames = Set(wanted.map(\.name))
-        if name == nil {
-            for running in jailOrder where !wantedNames.contains(running) { await stopJails(only: running) }
+        let selection: JailSelection
+        do { selection = try readJails(only: name) } catch {
+            log.log(.error, "fail2ban.server", "Reload aborted, nothing changed: \(error)")
+            throw error
         }
-        for definition in wanted {
+        let wanted = Set(selection.definitions.map(\.name)).union(selection.broken)
+        if name == nil {
+            for running in jailOrder where !wanted.contains(running) { await stopJails(only: running) }
+        }
+        for definition in selection.definitions {
             if let running = jails[definition.name] {
                 if unban { _ = await running.unbanAll() }
                 let changed = await "\(running.definition.stream)" != "\(definition.stream)"
                 guard restart || changed else { continue }
+                guard let replacement = makeJail(definition) else { continue }
                 log.log(.info, "fail2ban.server", "Restart jail '\(definition.name)'")
                 await stopJails(only: definition.name)
+                await launch(replacement)
+            } else if let jail = makeJail(definition) {
+                await launch(jail)
             }
-            await startJail(definition)
         }
         log.log(.info, "fail2ban.server", "Reload finished.")
     }

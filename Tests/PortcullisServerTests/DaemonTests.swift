@@ -262,4 +262,61 @@ struct DaemonTests {
         daemon.requestStop()
         try await task.value
     }
+
+    /// A broken jail is reported with its file and line and the others run; a reload of a tree
+    /// that no longer parses changes nothing; a tree that does not parse at start stops the start.
+    @Test func brokenConfigurationIsReportedAndLosesNothing() async throws {
+        let tree = try Tree()
+        defer { tree.directory.remove() }
+        try tree.directory.write("etc/jail.local", """
+            [bad]
+            enabled = true
+            filter = nosuchfilter
+            logpath = \(tree.log)
+            """)
+        let (daemon, task) = try await Self.start(tree)
+        guard case .ok(let status) = try await Self.send(tree, ["status"]) else { return }
+        #expect(Beautifier.format(command: ["status"], response: status).contains("Jail list:\tapp"))
+        let log = try String(contentsOfFile: tree.path + "/daemon.log", encoding: .utf8)
+        #expect(log.contains("jail.local:3"))
+        #expect(log.contains("nosuchfilter"))
+
+        #expect(try await Self.send(tree, ["set", "app", "banip", "192.0.2.9"]) == .ok(.int(1)))
+        try tree.directory.write("etc/jail.local", "[app\nmaxretry = 1\n")
+        guard case .failure(let message) = try await Self.send(tree, ["reload"]) else {
+            Issue.record("a reload of an unreadable tree must fail"); return
+        }
+        #expect(message.contains("jail.local"))
+        #expect(try await Self.send(tree, ["get", "app", "banned", "192.0.2.9"]) == .ok(.int(1)))
+        #expect(try await Self.send(tree, ["get", "app", "maxretry"]) == .ok(.int(2)))
+        daemon.requestStop()
+        try await task.value
+
+        let broken = try Daemon(configuration: ServerConfiguration(configDirectory: tree.path + "/etc", removeStaleSocket: true))
+        await #expect(throws: ServerError.self) { try await broken.run() }
+        #expect(!FileManager.default.fileExists(atPath: tree.socket))
+    }
+
+    /// A firewall command that fails is logged with its command line, exit status and stderr,
+    /// tried again, and the ban stays recorded.
+    @Test func failingActionIsLoggedRetriedAndTheBanKept() async throws {
+        let tree = try Tree()
+        defer { tree.directory.remove() }
+        try tree.directory.write("etc/action.d/record.local", """
+            [Definition]
+            actionban = echo try <ip> >> <file>; echo 'table busy' >&2; exit 3
+            """)
+        let (daemon, task) = try await Self.start(tree)
+        #expect(try await Self.send(tree, ["set", "app", "banip", "192.0.2.31"]) == .ok(.int(1)))
+        try await Self.until("the ban was tried again", timeout: 15) {
+            tree.recorded().components(separatedBy: "try 192.0.2.31").count >= 4
+        }
+        let log = try String(contentsOfFile: tree.path + "/daemon.log", encoding: .utf8)
+        #expect(log.contains("exit 3"))
+        #expect(log.contains("table busy"))
+        #expect(log.contains("returned 3"))
+        #expect(try await Self.send(tree, ["get", "app", "banned", "192.0.2.31"]) == .ok(.int(1)))
+        daemon.requestStop()
+        try await task.value
+    }
 }

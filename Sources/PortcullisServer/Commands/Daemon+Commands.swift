@@ -26,13 +26,10 @@ extension Daemon {
             guard let name = rest.first else { return serverStatus() }
             return try await jail(name).status(flavor: rest.dropFirst().first)
         case "start":
-            if let name = rest.first {
-                guard jails[name] == nil else { throw .jailExists(name) }
-                await startJails(only: name)
-                guard jails[name] != nil else { throw .unknownJail(name) }
-            } else {
-                await startJails(only: nil)
-            }
+            if let name = rest.first, jails[name] != nil { throw .jailExists(name) }
+            let selection = try readJails(only: rest.first)
+            if let name = rest.first, !selection.definitions.contains(where: { $0.name == name }) { throw .unknownJail(name) }
+            await startJails(selection)
             return .null
         case "stop":
             guard let name = rest.first else {
@@ -48,12 +45,12 @@ extension Daemon {
             let options = rest.filter { $0.hasPrefix("--") }
             let name = rest.first { !$0.hasPrefix("--") }
             if let name { _ = try jail(name) }
-            await reload(jail: name, unban: options.contains("--unban"), restart: true)
+            try await reload(jail: name, unban: options.contains("--unban"), restart: true)
             return .string("OK")
         case "reload":
             let options = rest.filter { $0.hasPrefix("--") }
             let name = rest.first { !$0.hasPrefix("--") }
-            await reload(jail: name == "--all" ? nil : name, unban: options.contains("--unban"), restart: options.contains("--restart"))
+            try await reload(jail: name == "--all" ? nil : name, unban: options.contains("--unban"), restart: options.contains("--restart"))
             return .string("OK")
         case "reban":
             var count = 0
