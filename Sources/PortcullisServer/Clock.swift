@@ -15,7 +15,18 @@ enum Clock {
         var seconds = time_t(time)
         var parts = tm()
         localtime_r(&seconds, &parts)
-        func pad(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
         return "\(parts.tm_year + 1900)-\(pad(parts.tm_mon + 1))-\(pad(parts.tm_mday)) \(pad(parts.tm_hour)):\(pad(parts.tm_min)):\(pad(parts.tm_sec))"
+    }
+
+    /// Python logging's default `asctime` for now: local `YYYY-MM-DD HH:MM:SS,mmm`.
+    static func logText() -> String {
+        var t = timespec()
+        clock_gettime(CLOCK_REALTIME, &t)
+        return text(Double(t.tv_sec)) + "," + pad(Int32(t.tv_nsec / 1_000_000), width: 3)
+    }
+
+    private static func pad(_ value: Int32, width: Int = 2) -> String {
+        let digits = String(value)
+        return digits.count < width ? String(repeating: "0", count: width - digits.count) + digits : digits
     }
 }

@@ -15,7 +15,8 @@ public actor Daemon {
     var jails: [String: JailRuntime] = [:]
     var jailOrder: [String] = []
     let signals = SignalEvents()
-    var dbPurgeAge: String
+    /// `dbpurgeage` in seconds (0 or less: never purge).
+    var dbPurgeAge: Double
     var dbMaxMatches: Int?
 
     /// Opens the log target and the store. Nothing is started until `run()`.
@@ -24,7 +25,7 @@ public actor Daemon {
         let settings = configuration.settings
         log = try ServerLog(target: settings.logTarget, level: LogLevel(name: settings.logLevel) ?? .info,
                             syslogSocket: settings.syslogSocket)
-        dbPurgeAge = settings.dbPurgeAge
+        dbPurgeAge = (try? TimeAbbreviation.seconds(settings.dbPurgeAge)) ?? 0
         dbMaxMatches = settings.dbMaxMatches
         let dbFile = settings.dbFile.lowercased() == "none" || settings.dbFile.isEmpty ? ":memory:" : settings.dbFile
         if dbFile != ":memory:" { try Self.makeParent(of: dbFile) }
@@ -231,7 +232,8 @@ public actor Daemon {
     }
 
     func purgeOnce() async {
-        guard let age = try? TimeAbbreviation.seconds(dbPurgeAge), age > 0 else { return }
+        let age = dbPurgeAge
+        guard age > 0 else { return }
         do {
             let removed = try await store.purge(olderThan: Clock.now() - age)
             if removed > 0 { log.log(.debug, "fail2ban.database", "Purged \(removed) old bans") }

@@ -34,7 +34,7 @@ final class DaemonHarness: @unchecked Sendable {
 
             """)
         try directory.write("etc/jail.local", jail.replacingOccurrences(of: "@LOG@", with: logFile))
-        FileManager.default.createFile(atPath: logFile, contents: nil)
+        _ = FileManager.default.createFile(atPath: logFile, contents: nil)
     }
 
     /// Starts `portcullis server -f` in the host namespace and waits until it answers `ping`.
@@ -95,16 +95,4 @@ final class DaemonHarness: @unchecked Sendable {
         try? stop()
         directory.remove()
     }
-}
-
-struct TimedOut: Error, CustomStringConvertible { let description: String }
-
-/// Polls `condition` until it holds (every 50 ms) or `timeout` seconds pass.
-func waitUntil(_ what: String, timeout: Double, _ condition: () throws -> Bool) throws {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if try condition() { return }
-        usleep(50_000)
-    }
-    throw TimedOut(description: "timed out after \(timeout) s waiting until \(what)")
 }

@@ -52,7 +52,7 @@ struct DaemonTests {
                 action = record
                 \(jailOptions)
                 """)
-            FileManager.default.createFile(atPath: log, contents: nil)
+            _ = FileManager.default.createFile(atPath: log, contents: nil)
         }
 
         func append(_ lines: [String]) throws {
@@ -69,22 +69,12 @@ struct DaemonTests {
     static func start(_ tree: Tree) async throws -> (Daemon, Task<Void, Error>) {
         let daemon = try Daemon(configuration: ServerConfiguration(configDirectory: tree.path + "/etc", removeStaleSocket: true))
         let task = Task { try await daemon.run() }
-        try await until("the daemon answers") { ControlConnection.isAnswering(socketPath: tree.socket) }
+        try await eventually("the daemon answers", timeout: 10) { ControlConnection.isAnswering(socketPath: tree.socket) }
         return (daemon, task)
     }
 
     static func send(_ tree: Tree, _ words: [String]) async throws -> ControlResponse {
         try await Task.detached { try ControlConnection.send(words, socketPath: tree.socket, timeout: 10) }.value
-    }
-
-    static func until(_ what: String, timeout: Double = 10, _ condition: @Sendable () async throws -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        Issue.record("timed out waiting until \(what)")
-        throw CancellationError()
     }
 
     @Test func bansFromTheLogRunTheActionAndAnswerTheClient() async throws {
@@ -93,7 +83,7 @@ struct DaemonTests {
         let (daemon, task) = try await Self.start(tree)
         try tree.append(["login failed for alice from 192.0.2.7", "login failed for bob from 198.51.100.1",
                          "login failed for alice from 192.0.2.7"])
-        try await Self.until("the action ran") { tree.recorded().contains("ban 192.0.2.7 2 alice") }
+        try await eventually("the action ran", timeout: 10) { tree.recorded().contains("ban 192.0.2.7 2 alice") }
         #expect(!tree.recorded().contains("198.51.100.1"))
 
         guard case .ok(let status) = try await Self.send(tree, ["status", "app"]) else { Issue.record("status failed"); return }
@@ -103,10 +93,10 @@ struct DaemonTests {
         #expect(text.contains("Banned IP list:\t192.0.2.7"))
 
         #expect(try await Self.send(tree, ["set", "app", "banip", "203.0.113.9"]) == .ok(.int(1)))
-        try await Self.until("the manual ban ran") { tree.recorded().contains("ban 203.0.113.9") }
+        try await eventually("the manual ban ran", timeout: 10) { tree.recorded().contains("ban 203.0.113.9") }
         #expect(try await Self.send(tree, ["banned", "203.0.113.9"]) == .ok(.list([.list([.string("app")])])))
         #expect(try await Self.send(tree, ["set", "app", "unbanip", "203.0.113.9"]) == .ok(.int(1)))
-        try await Self.until("the unban ran") { tree.recorded().contains("unban 203.0.113.9") }
+        try await eventually("the unban ran", timeout: 10) { tree.recorded().contains("unban 203.0.113.9") }
         #expect(try await Self.send(tree, ["get", "app", "maxretry"]) == .ok(.int(2)))
         #expect(try await Self.send(tree, ["get", "app", "actions"]) == .ok(.list([.string("record")])))
         guard case .ok(.list(let regexes)) = try await Self.send(tree, ["set", "app", "addfailregex", "^denied <HOST>$"]) else {
@@ -132,12 +122,12 @@ struct DaemonTests {
         defer { tree.directory.remove() }
         var (daemon, task) = try await Self.start(tree)
         try tree.append(["login failed for eve from 192.0.2.50", "login failed for eve from 192.0.2.50"])
-        try await Self.until("the ban ran") { tree.recorded().contains("ban 192.0.2.50") }
+        try await eventually("the ban ran", timeout: 10) { tree.recorded().contains("ban 192.0.2.50") }
         daemon.requestStop()
         try await task.value
 
         (daemon, task) = try await Self.start(tree)
-        try await Self.until("the ban is restored") {
+        try await eventually("the ban is restored", timeout: 10) {
             tree.recorded().split(separator: "\n").filter { $0.hasPrefix("ban 192.0.2.50") }.count == 2
         }
         let log = try String(contentsOfFile: tree.path + "/daemon.log", encoding: .utf8)
@@ -165,7 +155,7 @@ struct DaemonTests {
         bytes += Array("\(now) login failed for from 10.9.9.9 from 192.0.2.67\n".utf8)
         try handle.write(contentsOf: Data(bytes))
         try handle.close()
-        try await Self.until("the ban ran") { tree.recorded().contains("ban 192.0.2.66") }
+        try await eventually("the ban ran", timeout: 10) { tree.recorded().contains("ban 192.0.2.66") }
         #expect(!FileManager.default.fileExists(atPath: marker))
         #expect(try await Self.send(tree, ["get", "app", "banned", "10.9.9.9"]) == .ok(.int(0)))
         daemon.requestStop()
@@ -196,7 +186,7 @@ struct DaemonTests {
         #expect(output.status == 0, "\(output)")
 
         let (daemon, task) = try await Self.start(tree)
-        try await Self.until("the imported ban is applied") { tree.recorded().contains("ban 192.0.2.99") }
+        try await eventually("the imported ban is applied", timeout: 10) { tree.recorded().contains("ban 192.0.2.99") }
         let log = try String(contentsOfFile: tree.path + "/daemon.log", encoding: .utf8)
         #expect(log.contains("Imported fail2ban's database"))
         #expect(FileManager.default.fileExists(atPath: tree.path + "/d.sqlite3.fail2ban"))
@@ -228,7 +218,7 @@ struct DaemonTests {
         let (daemon, task) = try await Self.start(tree)
         try JournalFixture.write([entry("login failed for a from 192.0.2.77", unit: "app.service"),
                                   entry("login failed for a from 192.0.2.77", unit: "app.service")], to: journal)
-        try await Self.until("the journal entries ban", timeout: 15) { tree.recorded().contains("ban 192.0.2.77 2 a") }
+        try await eventually("the journal entries ban", timeout: 15) { tree.recorded().contains("ban 192.0.2.77 2 a") }
         guard case .ok(let status) = try await Self.send(tree, ["status", "app"]) else { return }
         #expect(Beautifier.format(command: ["status", "app"], response: status).contains("Journal matches:"))
         daemon.requestStop()
@@ -308,7 +298,7 @@ struct DaemonTests {
             """)
         let (daemon, task) = try await Self.start(tree)
         #expect(try await Self.send(tree, ["set", "app", "banip", "192.0.2.31"]) == .ok(.int(1)))
-        try await Self.until("the ban was tried again", timeout: 15) {
+        try await eventually("the ban was tried again", timeout: 15) {
             tree.recorded().components(separatedBy: "try 192.0.2.31").count >= 4
         }
         let log = try String(contentsOfFile: tree.path + "/daemon.log", encoding: .utf8)

@@ -103,7 +103,7 @@ extension Daemon {
         case "logtarget": return .string(log.target)
         case "syslogsocket": return .string(configuration.settings.syslogSocket)
         case "dbfile": return .string(configuration.settings.dbFile)
-        case "dbpurgeage": return .int(Int((try? TimeAbbreviation.seconds(dbPurgeAge)) ?? 0))
+        case "dbpurgeage": return .int(Int(dbPurgeAge))
         case "dbmaxmatches": return dbMaxMatches.map { .int($0) } ?? .null
         default:
             guard words.count >= 2 else { throw .invalidCommand("(no get action or not yet implemented)") }
@@ -123,11 +123,11 @@ extension Daemon {
             try log.setTarget(value)
             return .string(value)
         case "dbpurgeage":
-            guard (try? TimeAbbreviation.seconds(value)) != nil else {
+            guard let seconds = try? TimeAbbreviation.seconds(value) else {
                 throw .invalidValue(option: "dbpurgeage", value: value, reason: "expected a time like 1d")
             }
-            dbPurgeAge = value
-            return .int(Int((try? TimeAbbreviation.seconds(value)) ?? 0))
+            dbPurgeAge = seconds
+            return .int(Int(seconds))
         case "dbmaxmatches":
             guard let n = Int(value) else { throw .invalidValue(option: "dbmaxmatches", value: value, reason: "expected an integer") }
             dbMaxMatches = n

@@ -43,18 +43,18 @@ extension JailRuntime {
 
     /// `set <jail> banip <ip> …`: the number of addresses newly banned.
     func banIPs(_ ids: [String]) async -> Int {
-        var count = 0
+        var tickets: [BanTicket] = []
         let now = Clock.now()
         for id in ids {
             let overall = await overallHistory(of: id)
             if case .ban(let ticket) = core.manualBan(id, now: now, random: Double.random(in: 0..<1), overallHistory: overall) {
-                await recordAndApply(ticket)
-                count += 1
+                tickets.append(ticket)
             } else {
                 log.log(.notice, "fail2ban.actions", "[\(name)] \(id) already banned")
             }
         }
-        return count
+        await recordAndApply(tickets)
+        return tickets.count
     }
 
     /// `set <jail> unbanip [--report-absent] <ip> …`: the number unbanned; absent ones are an
@@ -160,29 +160,21 @@ extension JailRuntime {
         case "unbanall": return .int(await unbanAll())
         case "idle":
             guard value == "on" || value == "off" else { throw .invalidValue(option: "idle", value: value, reason: "must be 'on' or 'off'") }
-            setIdle(value == "on")
+            isIdle = value == "on"
             return .bool(isIdle)
         case "bantime":
-            var settings = core.settings
-            settings.banTime = try seconds()
-            core.settings = settings
-            return .int(Int(settings.banTime))
+            core.settings.banTime = try seconds()
+            return .int(Int(core.settings.banTime))
         case "findtime":
-            var settings = core.settings
-            settings.findTime = try seconds()
-            core.settings = settings
-            filter.options.findTime = settings.findTime
-            return .int(Int(settings.findTime))
+            core.settings.findTime = try seconds()
+            filter.options.findTime = core.settings.findTime
+            return .int(Int(core.settings.findTime))
         case "maxretry":
-            var settings = core.settings
-            settings.maxRetry = try integer()
-            core.settings = settings
-            return .int(settings.maxRetry)
+            core.settings.maxRetry = try integer()
+            return .int(core.settings.maxRetry)
         case "maxmatches":
-            var settings = core.settings
-            settings.maxMatches = try integer()
-            core.settings = settings
-            return .int(settings.maxMatches)
+            core.settings.maxMatches = try integer()
+            return .int(core.settings.maxMatches)
         case "usedns":
             filter.options.useDns = value
             return .string(value)

@@ -28,12 +28,9 @@ actor JailRuntime {
     var pendingPositions: [String: LogPosition] = [:]
     var lastPositionSave = 0.0
     var inOperation = false
-    private(set) var isIdle = false
-    /// Counters for `status` and the metrics endpoint.
-    private(set) var linesRead = 0
+    var isIdle = false
     /// Bans decided while a batch of lines is processed, recorded together at its end.
     var batchBans: [BanTicket] = []
-    private(set) var actionErrors = 0
 
     init(definition: JailDefinition, store: any BanStore, log: ServerLog) throws(ServerError) {
         name = definition.name
@@ -84,7 +81,6 @@ actor JailRuntime {
         }
         for action in worker.actions {
             do { try await action.start() } catch {
-                actionErrors += 1
                 log.log(.error, "fail2ban.actions", "[\(name)] \(error)")
             }
         }
@@ -112,8 +108,6 @@ actor JailRuntime {
         log.log(.info, "fail2ban.jail", "Jail '\(name)' stopped")
     }
 
-    func setIdle(_ idle: Bool) { isIdle = idle }
-
     // MARK: - Reading
 
     func startReading() async {
@@ -136,13 +130,7 @@ actor JailRuntime {
                 }
                 log.log(.info, "fail2ban.filter", "Added logfile: '\(path)'")
             }
-            let events = watcher.events()
-            readTask = Task { [weak self] in
-                for await event in events {
-                    guard let self else { return }
-                    await self.handle(event)
-                }
-            }
+            consume(watcher.events()) { jail, event in await jail.handle(event) }
         } catch {
             log.log(.error, "fail2ban.filter", "[\(name)] \(error)")
         }
@@ -156,15 +144,20 @@ actor JailRuntime {
                                            journalFiles: options["journalfiles"].map { $0.split(separator: " ").map(String.init) })
             journal = reader
             try reader.seek(time: Clock.now() - core.settings.findTime)
-            let events = reader.events(pollInterval: 1.0)
-            readTask = Task { [weak self] in
-                for await event in events {
-                    guard let self else { return }
-                    await self.handle(event)
-                }
-            }
+            consume(reader.events(pollInterval: 1.0)) { jail, event in await jail.handle(event) }
         } catch {
             log.log(.error, "fail2ban.filter", "[\(name)] \(error)")
+        }
+    }
+
+    /// Reads a log source's events in order, one at a time, until the jail stops.
+    func consume<Event: Sendable>(_ events: AsyncStream<Event>,
+                                  _ handle: @escaping @Sendable (JailRuntime, Event) async -> Void) {
+        readTask = Task { [weak self] in
+            for await event in events {
+                guard let self else { return }
+                await handle(self, event)
+            }
         }
     }
 
@@ -196,16 +189,15 @@ actor JailRuntime {
         switch event {
         case .entries(let entries):
             let now = Clock.now()
+            guard !isIdle else { return }
             for entry in entries {
-                linesRead += 1
-                guard !isIdle else { continue }
                 var line = entry.line
                 let failures = line.withUTF8 { bytes in
                     filter.process(line: bytes, time: entry.time, timeText: Clock.text(entry.time), now: now)
                 }
                 for failure in failures { await handle(failure, now: now) }
-                await recordAndApply(takeBatchBans())
             }
+            await recordAndApply(takeBatchBans())
         case .error(let error):
             log.log(.error, "fail2ban.filter", "[\(name)] \(error)")
         }
@@ -222,7 +214,6 @@ actor JailRuntime {
                 filter.process(rawLine: line, now: now, onFailure: { failures.append($0.makeFailure()) }, then: { _, _ in })
             }
         }
-        linesRead += batch.lineRanges.count
         if !isIdle {
             for failure in failures { await handle(failure, now: now) }
             await recordAndApply(takeBatchBans())
@@ -295,9 +286,6 @@ actor JailRuntime {
               let history = try? await store.banHistory(ip: id, jail: nil) else { return nil }
         return BanHistoryEntry(count: history.banCount, timeOfBan: history.lastTimeOfBan, banTime: history.lastBanTime)
     }
-
-    /// Records the ban durably, then hands it to the actions.
-    func recordAndApply(_ ticket: BanTicket) async { await recordAndApply([ticket]) }
 
     /// Records bans durably — the bans of one batch of lines in one transaction — then logs
     /// them and hands them to the actions, in order.

@@ -68,7 +68,7 @@ public final class ServerLog: Sendable {
             if s.isSyslog {
                 line = "<\(Self.syslogPriority(level))>\(logger)[\(pid)]: \(level.name) \(message)"
             } else {
-                line = "\(Self.timestamp()) \(name)[\(pid)]: \(levelName) \(message)\n"
+                line = "\(Clock.logText()) \(name)[\(pid)]: \(levelName) \(message)\n"
             }
             line.withUTF8 { bytes in
                 var offset = 0
@@ -131,20 +131,5 @@ public final class ServerLog: Sendable {
         default: 7
         }
         return facilityDaemon | severity
-    }
-
-    /// Python logging's default `asctime`: local time, `YYYY-MM-DD HH:MM:SS,mmm`.
-    static func timestamp() -> String {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        var seconds = now.tv_sec
-        var parts = tm()
-        localtime_r(&seconds, &parts)
-        let millis = Int(now.tv_nsec / 1_000_000)
-        func pad(_ v: Int32, _ width: Int = 2) -> String {
-            let s = String(v)
-            return s.count < width ? String(repeating: "0", count: width - s.count) + s : s
-        }
-        return "\(parts.tm_year + 1900)-\(pad(parts.tm_mon + 1))-\(pad(parts.tm_mday)) \(pad(parts.tm_hour)):\(pad(parts.tm_min)):\(pad(parts.tm_sec)),\(pad(Int32(millis), 3))"
     }
 }
