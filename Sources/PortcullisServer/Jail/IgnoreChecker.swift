@@ -14,7 +14,7 @@ struct IgnoreChecker: Sendable {
     var list: IgnoreList
     var command: String?
     var cacheOptions: String? {
-        didSet { cache = cacheOptions.flatMap { try? IgnoreCache.Settings(option: $0) }.map { IgnoreCache(settings: $0) } }
+        didSet { cache = Self.cache(for: cacheOptions) }
     }
     private var cache: IgnoreCache?
     private var resolved: [String: [IPAddress]] = [:]
@@ -24,7 +24,12 @@ struct IgnoreChecker: Sendable {
         self.list = list
         self.command = command.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         self.cacheOptions = cacheOptions
-        cache = cacheOptions.flatMap { try? IgnoreCache.Settings(option: $0) }.map { IgnoreCache(settings: $0) }
+        cache = Self.cache(for: cacheOptions)
+    }
+
+    /// `ignorecache = key="<ip>", max-count=100, max-time=5m`, or no cache.
+    private static func cache(for options: String?) -> IgnoreCache? {
+        options.flatMap { try? IgnoreCache.Settings(option: $0) }.map { IgnoreCache(settings: $0) }
     }
 
     /// Why `id` is ignored, or nil. Runs `ignorecommand` when the lists do not decide; its
