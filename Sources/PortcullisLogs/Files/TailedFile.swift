@@ -227,11 +227,7 @@ final class TailedFile {
         if firstLine == nil {
             if batchStart == 0 {
                 firstLine = bytes.withUnsafeBufferPointer { buffer in
-                    LineScanner.firstNewline(buffer).map { newline in
-                        let line = UnsafeBufferPointer(rebasing: buffer[0...newline])
-                        return FirstLine(hash: MD5.hex(line), length: UInt64(line.count),
-                                         bytes: line.count <= FirstLine.comparableLimit ? Array(line) : nil)
-                    }
+                    LineScanner.firstNewline(buffer).map { FirstLine.of(UnsafeBufferPointer(rebasing: buffer[0...$0])) }
                 }
             } else if case .success(let line) = FirstLine.read(descriptor) {
                 firstLine = line
