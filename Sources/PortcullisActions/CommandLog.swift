@@ -32,9 +32,8 @@ struct CommandLog {
         }
         if result.succeeded {
             sink(.debug, Self.logger, "\(id) -- returned successfully \(result.status)")
-        } else if result.status < 0 || result.status > 128 {
-            let signal = result.status < 0 ? -result.status : result.status - 128
-            sink(.error, Self.logger, "\(id) -- killed with \(PythonText.signalName(signal)) (return code: \(result.status))")
+        } else if let killed = PythonText.killed(status: result.status) {
+            sink(.error, Self.logger, "\(id) -- \(killed)")
         } else {
             sink(.error, Self.logger, "\(id) -- returned \(result.status)")
             if result.status == 127 {
