@@ -36,9 +36,8 @@ public struct ActionError: Error, CustomStringConvertible, Sendable, Equatable {
         if !command.isEmpty {
             if timedOut {
                 text += " -- timed out (return code: \(status))"
-            } else if status < 0 || status > 128 {
-                let signal = status < 0 ? -status : status - 128
-                text += " -- killed with \(PythonText.signalName(signal)) (return code: \(status))"
+            } else if let killed = PythonText.killed(status: status) {
+                text += " -- \(killed)"
             } else {
                 text += " -- returned \(status)"
             }

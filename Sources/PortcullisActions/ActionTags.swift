@@ -40,12 +40,11 @@ public enum ActionTags {
 
     /// The run-time pass over a statically resolved command: the script with its variable
     /// preamble. `info` nil leaves every ban tag in place (only `<family>` is filled).
-    static func dynamic(_ command: String, info: BanInfo?, options: OrderedOptions, family: String,
-                        hostName: String? = nil) -> ShellTagScanner.Output {
+    static func dynamic(_ command: String, info: BanInfo?, options: OrderedOptions, family: String) -> ShellTagScanner.Output {
         guard command.contains("<") else { return ShellTagScanner.Output(script: command, variables: []) }
         var info = info
         if var ban = info, ban.hostName == nil, command.contains("<ip-host>") {
-            ban.hostName = hostName ?? HostNames.reverseLookupBlocking(ban.ip) ?? "None"
+            ban.hostName = HostNames.reverseLookupBlocking(ban.ip) ?? "None"
             info = ban
         }
         let values = DynamicTagValues(info: info, options: options, family: family)

@@ -22,19 +22,15 @@ struct CommandLog {
         if result.timedOut {
             sink(.error, Self.logger, "\(id) -- timed out after \(ActionTags.pythonNumber(timeout)) seconds.")
         }
-        for line in result.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast(result.stdout.hasSuffix("\n") ? 1 : 0)
-            where !result.stdout.isEmpty {
-            sink(level, Self.logger, "\(id) -- stdout: \(PythonText.repr(String(line)))")
-        }
-        for line in result.stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast(result.stderr.hasSuffix("\n") ? 1 : 0)
-            where !result.stderr.isEmpty {
-            sink(level, Self.logger, "\(id) -- stderr: \(PythonText.repr(String(line)))")
+        for (stream, output) in [("stdout", result.stdout), ("stderr", result.stderr)] where !output.isEmpty {
+            for line in output.split(separator: "\n", omittingEmptySubsequences: false).dropLast(output.hasSuffix("\n") ? 1 : 0) {
+                sink(level, Self.logger, "\(id) -- \(stream): \(PythonText.repr(String(line)))")
+            }
         }
         if result.succeeded {
             sink(.debug, Self.logger, "\(id) -- returned successfully \(result.status)")
-        } else if result.status < 0 || result.status > 128 {
-            let signal = result.status < 0 ? -result.status : result.status - 128
-            sink(.error, Self.logger, "\(id) -- killed with \(PythonText.signalName(signal)) (return code: \(result.status))")
+        } else if let killed = PythonText.killed(status: result.status) {
+            sink(.error, Self.logger, "\(id) -- \(killed)")
         } else {
             sink(.error, Self.logger, "\(id) -- returned \(result.status)")
             if result.status == 127 {

@@ -12,4 +12,12 @@ enum PythonText {
                                       13: "SIGPIPE", 14: "SIGALRM", 15: "SIGTERM", 17: "SIGCHLD", 24: "SIGXCPU", 25: "SIGXFSZ"]
         return names[number] ?? "signal \(number)"
     }
+
+    /// fail2ban's `killed with SIGTERM (return code: -15)` for a status that reports a signal
+    /// (negative, as Python's `returncode`, or a shell's 128 + n); nil for an exit code.
+    static func killed(status: Int32) -> String? {
+        guard status < 0 || status > 128 else { return nil }
+        let signal = status < 0 ? -status : status - 128
+        return "killed with \(signalName(signal)) (return code: \(status))"
+    }
 }

@@ -46,6 +46,14 @@ struct FirstLine: Equatable {
         }
     }
 
+    /// The first line from bytes already read, `line` ending with its "\n".
+    static func of(_ line: UnsafeBufferPointer<UInt8>) -> FirstLine {
+        var hasher = MD5()
+        hasher.update(UnsafeRawBufferPointer(line))
+        return FirstLine(hash: hasher.finalizeHex(), length: UInt64(line.count),
+                         bytes: line.count <= comparableLimit ? Array(line) : nil)
+    }
+
     /// Whether `fd`'s file still begins with this line (only when the bytes were kept; a giant
     /// first line is assumed unchanged).
     func stillFirst(in fd: Int32) -> Bool {

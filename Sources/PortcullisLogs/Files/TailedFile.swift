@@ -91,11 +91,11 @@ final class TailedFile {
             return read(scratch: scratch, flush: false, budget: Self.refreshBudget, sink: sink)
         case .success(let named) where named.identity != identity:
             return replace(scratch: scratch, sink: sink)
-        case .success:
+        case .success(let named):
             isDetached = false
             missingReported = false
             goneSince = nil
-            if let how = shrinkage() {
+            if let how = shrinkage(size: named.size) {
                 // Copytruncate (or a rewrite in place): what we read is gone; start over.
                 guard deliver(flush: true, sink: sink), sink(.rotated(path: path, how: how)) else { return .stopped }
                 readOffset = 0
@@ -162,11 +162,11 @@ final class TailedFile {
 
     /// Why the file under our descriptor no longer holds what we read, if it does not:
     /// shorter than our offset (truncated), or another first line (truncated and rewritten
-    /// past our offset before we looked).
-    private func shrinkage() -> String? {
-        guard case .success(let now) = FileStatus.of(descriptor: descriptor) else { return nil }
-        if now.size < readOffset { return "truncated" }
-        if let firstLine, now.size >= firstLine.length, !firstLine.stillFirst(in: descriptor) {
+    /// past our offset before we looked). `size` is the file's size from the `stat` of its
+    /// name that just found it is still our file (same inode), so no `fstat` is needed.
+    private func shrinkage(size: UInt64) -> String? {
+        if size < readOffset { return "truncated" }
+        if let firstLine, size >= firstLine.length, !firstLine.stillFirst(in: descriptor) {
             return "rewritten"
         }
         return nil
@@ -227,11 +227,7 @@ final class TailedFile {
         if firstLine == nil {
             if batchStart == 0 {
                 firstLine = bytes.withUnsafeBufferPointer { buffer in
-                    LineScanner.firstNewline(buffer).map { newline in
-                        let line = UnsafeBufferPointer(rebasing: buffer[0...newline])
-                        return FirstLine(hash: MD5.hex(line), length: UInt64(line.count),
-                                         bytes: line.count <= FirstLine.comparableLimit ? Array(line) : nil)
-                    }
+                    LineScanner.firstNewline(buffer).map { FirstLine.of(UnsafeBufferPointer(rebasing: buffer[0...$0])) }
                 }
             } else if case .success(let line) = FirstLine.read(descriptor) {
                 firstLine = line

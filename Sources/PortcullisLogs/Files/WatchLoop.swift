@@ -6,7 +6,7 @@ import Foundation
 /// The watcher's thread: blocks in `poll` on the inotify descriptor and a wake-up pipe (or
 /// until the next poll tick), refreshes the files that changed, and pushes their events into
 /// the queue. Files, watches and the scratch buffer belong to this thread alone; other threads
-/// reach it only through `submit` and `stop` (the inbox, under a lock).
+/// reach it only through `submit` (the inbox, under a lock) and `stop` (closing the queue).
 final class WatchLoop: @unchecked Sendable {
     enum Command {
         case add(TailedFile)
@@ -20,7 +20,6 @@ final class WatchLoop: @unchecked Sendable {
 
     private let lock = NSLock()
     private var inbox: [Command] = []      // guarded by `lock`
-    private var stopping = false           // guarded by `lock`
 
     // Thread-confined state.
     private var files: [String: TailedFile] = [:]
@@ -46,12 +45,11 @@ final class WatchLoop: @unchecked Sendable {
         wake.signal()
     }
 
+    /// Closes the queue (the thread's stop signal, and the end of the consumer's stream) and
+    /// wakes the thread to notice.
     func stop() {
-        lock.lock()
-        stopping = true
-        lock.unlock()
-        wake.signal()
         queue.close()
+        wake.signal()
     }
 
     func start() {
@@ -72,12 +70,11 @@ final class WatchLoop: @unchecked Sendable {
         }
         var nextPoll = IO.monotonicNow() + pollInterval
         while true {
+            if queue.isClosed { return }
             lock.lock()
             let commands = inbox
             inbox.removeAll()
-            let stop = stopping
             lock.unlock()
-            if stop { return }
             for command in commands { apply(command) }
 
             let work = dirty

@@ -145,10 +145,8 @@ final class JournalHandle: @unchecked Sendable {
             var usec: UInt64 = 0
             var timeout: Double?
             if sd_journal_get_timeout(j, &usec) >= 0 && usec != UInt64.max {
-                var now = timespec()
-                clock_gettime(CLOCK_MONOTONIC, &now)
-                let nowUsec = UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1000
-                timeout = usec > nowUsec ? Double(usec - nowUsec) / 1e6 : 0
+                // `usec` is an instant on CLOCK_MONOTONIC.
+                timeout = max(0, Double(usec) / 1e6 - IO.monotonicNow())
             }
             return (Int16(truncatingIfNeeded: events > 0 ? events : Int32(POLLIN)), timeout)
         }

@@ -93,7 +93,6 @@ final class JournalLoop: @unchecked Sendable {
     private let wake: WakePipe
     private let lock = NSLock()
     private var started = false          // guarded by `lock`
-    private var stopping = false         // guarded by `lock`
     static let batchLimit = 1024
 
     init(handle: JournalHandle) throws(LogSourceError) {
@@ -104,31 +103,24 @@ final class JournalLoop: @unchecked Sendable {
     func start(pollInterval: Double) {
         lock.lock()
         defer { lock.unlock() }
-        guard !started && !stopping else { return }
+        guard !started && !queue.isClosed else { return }
         started = true
         let thread = Thread { [self] in run(pollInterval: pollInterval) }
         thread.name = "portcullis-journal"
         thread.start()
     }
 
+    /// Closes the queue (the thread's stop signal, and the end of the consumer's stream) and
+    /// wakes the thread to notice.
     func stop() {
-        lock.lock()
-        stopping = true
-        lock.unlock()
-        wake.signal()
         queue.close()
-    }
-
-    private var isStopping: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return stopping
+        wake.signal()
     }
 
     private func run(pollInterval: Double) {
         defer { wake.close() }
         var lastError: LogSourceError?
-        while !isStopping {
+        while !queue.isClosed {
             switch handle.read(limit: Self.batchLimit) {
             case .success(let entries):
                 lastError = nil

@@ -72,6 +72,13 @@ final class EventQueue<Element: Sendable>: @unchecked Sendable {
         }
     }
 
+    /// Whether `close()` was called: the reader thread's signal to stop.
+    var isClosed: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return closed
+    }
+
     /// Ends the queue: `push` returns false from now on; the consumer drains, then gets nil.
     func close() {
         condition.lock()

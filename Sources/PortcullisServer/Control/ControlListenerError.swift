@@ -28,14 +28,9 @@ public enum ControlListenerError: Error, Equatable, Sendable, CustomStringConver
             return "\(path) exists and is not a socket; refusing to replace it"
         case .pathTooLong(let path):
             return "socket path too long for a Unix socket (\(path.utf8.count) bytes, at most "
-                + "\(UnixSocketAddressLimit.maximum)): \(path)"
+                + "\(UnixSocketAddress.pathCapacity - 1)): \(path)"
         case let .system(call, path, code):
             return "\(call) \(path): " + String(cString: strerror(code))
         }
     }
-}
-
-/// The longest socket path, in bytes.
-enum UnixSocketAddressLimit {
-    static var maximum: Int { UnixSocketAddress.pathCapacity - 1 }
 }
