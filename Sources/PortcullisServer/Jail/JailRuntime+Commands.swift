@@ -164,6 +164,8 @@ extension JailRuntime {
             return .bool(isIdle)
         case "bantime":
             core.settings.banTime = try seconds()
+            // Actions see the jail's current bantime in <bantime> of their start/stop commands.
+            for action in worker.actions { await action.setJailBanTime(core.settings.banTime) }
             return .int(Int(core.settings.banTime))
         case "findtime":
             core.settings.findTime = try seconds()
