@@ -122,6 +122,8 @@ enum ClientMain {
         var arguments = [CommandLine.arguments[0], "server", "-b", "-c", configDirectory, "-s", socketPath]
         if let pidFile = line.pidFile { arguments += ["-p", pidFile] }
         if line.force { arguments.append("-x") }
+        // Invoked as fail2ban-client, the child would dispatch as the client again; ProcessInfo's
+        // argv[0] is the resolved executable (`portcullis`), so the child runs `portcullis server`.
         if ((CommandLine.arguments[0] as NSString).lastPathComponent) == "fail2ban-client" {
             arguments[0] = ProcessInfo.processInfo.arguments[0]
         }
