@@ -39,7 +39,7 @@ let package = Package(
         ]),
 
         // The control protocol: framing, values, the socket client and fail2ban-client's output shapes.
-        .target(name: "PortcullisClient"),
+        .target(name: "PortcullisClient", dependencies: ["PortcullisConfig"]),
 
         // The daemon: wires log sources, filters, jails, the store and actions; the control socket.
         .target(name: "PortcullisServer", dependencies: [

@@ -23,16 +23,9 @@ public struct ActionDefinition: Sendable, Equatable {
     public var options: OrderedOptions
 
     public var actionStart: String? { commands["actionstart"] }
-    public var actionStop: String? { commands["actionstop"] }
-    public var actionCheck: String? { commands["actioncheck"] }
     public var actionBan: String? { commands["actionban"] }
     public var actionUnban: String? { commands["actionunban"] }
     public var actionFlush: String? { commands["actionflush"] }
-    public var actionRepair: String? { commands["actionrepair"] }
-    public var actionStartOnDemand: Bool? { flags["actionstart_on_demand"] }
-    public var noRestored: Bool? { flags["norestored"] }
-    /// `timeout` in seconds (fail2ban's default 60 when unset).
-    public var timeout: String { initOptions["timeout"] ?? options["timeout"] ?? "60" }
 
     public init(name: String, actionName: String, jailName: String, file: String, commands: OrderedOptions,
                 flags: [String: Bool], initOptions: OrderedOptions, options: OrderedOptions) {

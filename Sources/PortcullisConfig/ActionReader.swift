@@ -32,9 +32,7 @@ public struct ActionReader {
             subdirectory: "action.d", name: name, jailName: jailName, initOptions: options,
             configDirectory: configDirectory, configOptionNames: Self.definitionOptionNames, cache: cache)
         else {
-            let directory = configDirectory + "/action.d"
-            throw ConfigError(at: reference, "action '\(name)' (jail '\(jailName)') not found: no \(name).conf or \(name).local in \(directory)"
-                + NameSuggestions.phrase(NameSuggestions.closest(to: name, among: NameSuggestions.available(in: directory))))
+            throw NameSuggestions.notFound("action", name, jail: jailName, configDirectory: configDirectory, at: reference)
         }
         self.reader = reader
     }
@@ -48,11 +46,7 @@ public struct ActionReader {
 
     /// The resolved action.
     public mutating func definition() throws -> ActionDefinition {
-        let resolved: OrderedOptions
-        do { resolved = try reader.combined(ignore: Self.ignoredTags) } catch var error as ConfigError {
-            if error.file == nil { error.file = reader.file }
-            throw error
-        }
+        let resolved = try reader.combined(ignore: Self.ignoredTags)
         var commands = OrderedOptions()
         var flags: [String: Bool] = [:]
         for (option, value) in resolved where Self.definitionOptionNames.contains(option) {

@@ -10,10 +10,6 @@ public struct ConfigParserWithIncludes: Sendable {
     public var sectionTables: [String: OptionTable] = [:]
     /// Section names in order of first appearance (including `KNOWN/…`).
     public private(set) var sectionOrder: [String] = []
-    /// The files read, in order.
-    public private(set) var files: [String] = []
-
-    public init() {}
 
     /// Merges `files` in order.
     public init(files: [IniFile]) {
@@ -46,7 +42,6 @@ public struct ConfigParserWithIncludes: Sendable {
     }
 
     public mutating func merge(_ file: IniFile) {
-        files.append(file.path)
         defaults.update(with: file.defaults)
         for (rawName, table) in file.sections {
             var name = rawName

@@ -33,31 +33,3 @@ extension StreamValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral {
     public init(stringLiteral value: String) { self = .string(value) }
     public init(integerLiteral value: Int) { self = .int(value) }
 }
-
-/// Python 3 `repr()` of a `str`: how fail2ban shows strings in its dump and its logs.
-public enum PythonRepr {
-    public static func string(_ s: String) -> String {
-        let quote: Character = s.contains("'") && !s.contains("\"") ? "\"" : "'"
-        var out = String(quote)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if Character(scalar) == quote { out += "\\" + String(quote) }
-                else if scalar.value < 0x20 || scalar.value == 0x7f { out += "\\x" + hex(scalar.value, 2) }
-                else if scalar.value >= 0x80 && scalar.value < 0xa0 { out += "\\x" + hex(scalar.value, 2) }
-                else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        out.append(quote)
-        return out
-    }
-
-    private static func hex(_ v: UInt32, _ width: Int) -> String {
-        let h = String(v, radix: 16)
-        return String(repeating: "0", count: max(0, width - h.count)) + h
-    }
-}

@@ -78,6 +78,7 @@ struct DefinitionInitReader {
     }
 
     /// `getCombined`: definition + init options with `<tag>`s substituted (conditional ones ignored).
+    /// A substitution error without a place is placed in `file`.
     mutating func combined(ignore: Set<String> = []) throws -> OrderedOptions {
         let options = definitionOptions.merging(initOptions)
         if options.isEmpty { return options }
@@ -86,15 +87,30 @@ struct DefinitionInitReader {
             if let (base, _) = ConfigParserWithIncludes.splitConditional(name) { ignored.insert(base) }
         }
         var copy = self
-        let result = try TagSubstitution.substituteRecursiveTags(options, ignore: ignored) { try copy.combinedOption($0) }
-        combinedCache = copy.combinedCache
-        return result
+        do {
+            let result = try TagSubstitution.substituteRecursiveTags(options, ignore: ignored) { try copy.combinedOption($0) }
+            combinedCache = copy.combinedCache
+            return result
+        } catch var error as ConfigError {
+            if error.file == nil { error.file = file }
+            throw error
+        }
     }
 }
 
 /// "Did you mean …?" for a filter or action name that has no file.
 enum NameSuggestions {
-    /// Names of `*.conf`/`*.local` files in `directory` (without extension), `*common` helpers excluded.
+    /// "filter 'sshdd' (jail 'sshd') not found: no sshdd.conf or sshdd.local in …/filter.d; did you
+    /// mean 'sshd'?" — `kind` is `filter` or `action`, looked for in `<configDirectory>/<kind>.d`.
+    static func notFound(_ kind: String, _ name: String, jail: String?, configDirectory: String,
+                         at reference: SourceLocation?) -> ConfigError {
+        let directory = configDirectory + "/" + kind + ".d"
+        let jailPhrase = jail.map { " (jail '\($0)')" } ?? ""
+        return ConfigError(at: reference, "\(kind) '\(name)'\(jailPhrase) not found: no \(name).conf or \(name).local in \(directory)"
+            + phrase(closest(to: name, among: available(in: directory))))
+    }
+
+    /// Names of `*.conf`/`*.local` files in `directory` (without extension).
     static func available(in directory: String, extensions: [String] = ["conf", "local"]) -> [String] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
         var result = Set<String>()

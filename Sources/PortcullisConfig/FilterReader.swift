@@ -19,11 +19,8 @@ public struct FilterReader {
             subdirectory: "filter.d", name: name, jailName: jailName, initOptions: options,
             configDirectory: configDirectory, configOptionNames: Self.definitionOptionNames, cache: cache)
         else {
-            let directory = configDirectory + "/filter.d"
-            let candidates = NameSuggestions.available(in: directory)
-            let jail = jailName == "fail2ban-regex-jail" ? "" : " (jail '\(jailName)')"
-            throw ConfigError(at: reference, "filter '\(name)'\(jail) not found: no \(name).conf or \(name).local in \(directory)"
-                + NameSuggestions.phrase(NameSuggestions.closest(to: name, among: candidates)))
+            throw NameSuggestions.notFound("filter", name, jail: jailName == "fail2ban-regex-jail" ? nil : jailName,
+                                           configDirectory: configDirectory, at: reference)
         }
         self.reader = reader
     }
@@ -46,10 +43,7 @@ public struct FilterReader {
 
     /// Every option after `<tag>` substitution (fail2ban's `getCombined`).
     public mutating func combined() throws -> OrderedOptions {
-        do { return try reader.combined() } catch var error as ConfigError {
-            if error.file == nil { error.file = reader.file }
-            throw error
-        }
+        try reader.combined()
     }
 
     /// Convenience for `portcullis regex` and tests: the resolved filter, as a jail without

@@ -38,8 +38,7 @@ public struct IniFile: Sendable {
         if lines.last == "" { lines.removeLast() }
 
         var sectionIndex: Int? = nil          // index into `sections`, or nil for DEFAULT
-        var inSection = false
-        var sectionName: String? = nil
+        var sectionName: String? = nil        // nil until the first [section] header
         var optionName: String? = nil
         var optionLines: [String] = []
         var optionLine = 0
@@ -74,11 +73,11 @@ public struct IniFile: Sendable {
             let content = String(line[..<(commentStart ?? line.endIndex)]).trimmingCharacters(in: .whitespaces)
             if content.isEmpty {
                 // Blank line: part of a multi-line value unless it held a comment.
-                if commentStart == nil, inSection, optionName != nil { optionLines.append("") }
+                if commentStart == nil, optionName != nil { optionLines.append("") }
                 continue
             }
             let indent = line.distance(from: line.startIndex, to: line.firstIndex { !$0.isWhitespace } ?? line.startIndex)
-            if inSection, optionName != nil, indent > indentLevel {
+            if optionName != nil, indent > indentLevel {
                 optionLines.append(content)
                 continue
             }
@@ -98,11 +97,10 @@ public struct IniFile: Sendable {
                     sectionIndex = sections.count - 1
                 }
                 seenSections.insert(name)
-                inSection = true
                 sectionName = name
                 continue
             }
-            guard inSection else {
+            guard let sectionName else {
                 throw ConfigError(file: path, line: lineNumber, "option outside any section (a [section] header must come first): \(line)")
             }
             guard let delimiter = content.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
@@ -112,9 +110,9 @@ public struct IniFile: Sendable {
             if name.isEmpty {
                 throw ConfigError(file: path, line: lineNumber, "option without a name: \(line)")
             }
-            let key = (sectionName ?? "DEFAULT") + "\u{0}" + name
+            let key = sectionName + "\u{0}" + name
             if seenOptions.contains(key) {
-                throw ConfigError(file: path, line: lineNumber, "option '\(name)' in section [\(sectionName ?? "DEFAULT")] already exists in this file")
+                throw ConfigError(file: path, line: lineNumber, "option '\(name)' in section [\(sectionName)] already exists in this file")
             }
             seenOptions.insert(key)
             optionName = name

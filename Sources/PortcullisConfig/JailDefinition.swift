@@ -39,9 +39,4 @@ public struct JailDefinition: Sendable {
     public var warnings: [ConfigError]
     /// The commands `fail2ban-client -d` would send for this jail.
     public var stream: [StreamCommand]
-
-    /// Convenience: `findtime` in seconds (fail2ban default 600).
-    public func findTimeSeconds() throws -> Double { try TimeAbbreviation.seconds(findTime ?? "600") }
-    /// Convenience: `bantime` in seconds (fail2ban default 600).
-    public func banTimeSeconds() throws -> Double { try TimeAbbreviation.seconds(banTime ?? "600") }
 }

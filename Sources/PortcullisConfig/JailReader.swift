@@ -105,13 +105,13 @@ public enum JailReader {
         if var reader = filterReader {
             try reader.readOptions(jailOptions: options)
             let combined = try reader.combined()
-            stream = fillStream(combined, jail: name, typedMaxLines: true)
+            stream = fillStream(combined, jail: name)
             var effective = combined
             for option in FilterReader.definitionOptionNames { if let v = options[option] { effective[option] = v } }
             filter = try FilterDefinition(name: filterSpec!.name, file: reader.file, resolved: effective)
         }
-        stream = fillStream(OrderedOptions(typed.filter { FilterReader.definitionOptionNames.contains($0.0) }.map { ($0.0, pythonString($0.1)) }),
-                            jail: name, into: stream, typedMaxLines: true)
+        stream = fillStream(asOptions(typed.filter { FilterReader.definitionOptionNames.contains($0.0) }),
+                            jail: name, into: stream)
 
         // Actions.
         var actions: [ActionDefinition] = []
@@ -191,7 +191,7 @@ public enum JailReader {
     }
 
     /// fail2ban's `FilterReader._fillStream`.
-    static func fillStream(_ options: OrderedOptions, jail: String, into existing: [StreamCommand] = [], typedMaxLines: Bool) -> [StreamCommand] {
+    static func fillStream(_ options: OrderedOptions, jail: String, into existing: [StreamCommand] = []) -> [StreamCommand] {
         var stream = existing
         var priorityIndex = 0
         for (option, value) in options {

@@ -122,6 +122,8 @@ enum ClientMain {
         var arguments = [CommandLine.arguments[0], "server", "-b", "-c", configDirectory, "-s", socketPath]
         if let pidFile = line.pidFile { arguments += ["-p", pidFile] }
         if line.force { arguments.append("-x") }
+        // Invoked as fail2ban-client, the child would dispatch as the client again; ProcessInfo's
+        // argv[0] is the resolved executable (`portcullis`), so the child runs `portcullis server`.
         if ((CommandLine.arguments[0] as NSString).lastPathComponent) == "fail2ban-client" {
             arguments[0] = ProcessInfo.processInfo.arguments[0]
         }
@@ -141,17 +143,8 @@ enum ClientMain {
     /// `-t` and `-d`: the config check and dump of `portcullis config`.
     static func configCheck(configDirectory: String, dump: Bool) -> Int32 {
         let result = ConfigCheck.run(configDirectory: configDirectory, forceEnable: false, allowMissingLogs: true)
-        for warning in result.warnings { printError("WARNING: \(warning)") }
-        if !result.errors.isEmpty {
-            for error in result.errors { printError("ERROR: \(error)") }
-            return 255
-        }
-        if dump {
-            for command in result.stream { print(StreamValue.list(command).pythonRepr) }
-        } else {
-            print("OK: configuration test is successful")
-        }
-        return 0
+        // Only `.json` can throw (encoding); the verdict and the dump cannot.
+        return (try? result.report(dump ? .dump : .verdict)) ?? 255
     }
 
     static func printError(_ text: String) {

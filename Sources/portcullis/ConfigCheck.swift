@@ -9,6 +9,8 @@ struct ConfigCheck {
     var errors: [ConfigError] = []
     var warnings: [ConfigError] = []
 
+    /// What to print on stdout when the tree is sound.
+    enum Output { case verdict, dump, json }
 
     /// All commands, as `fail2ban-client -d` orders them: settings, each jail, then `start`s.
     var stream: [StreamCommand] {
@@ -45,6 +47,27 @@ struct ConfigCheck {
             }
         } catch let e as ConfigError { check.errors.append(e) } catch { check.errors.append(ConfigError("\(error)")) }
         return check
+    }
+
+    /// What `portcullis config` and `fail2ban-client -t`/`-d` print: every warning and error on
+    /// stderr, then — only when there is no error — the OK line, the dump or the JSON on stdout.
+    /// Returns the exit status: 0, or 255 when there are errors.
+    func report(_ output: Output) throws -> Int32 {
+        for warning in warnings { Self.printError("WARNING: \(warning)") }
+        if !errors.isEmpty {
+            for error in errors { Self.printError("ERROR: \(error)") }
+            return 255
+        }
+        switch output {
+        case .verdict: print("OK: configuration test is successful")
+        case .dump: for command in stream { print(StreamValue.list(command).pythonRepr) }
+        case .json: print(try Self.json(self))
+        }
+        return 0
+    }
+
+    private static func printError(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
     static func json(_ check: ConfigCheck) throws -> String {

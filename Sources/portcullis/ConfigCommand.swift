@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import PortcullisConfig
 
 /// `portcullis config`: checks a fail2ban tree the way `fail2ban-client -t` does, and with
@@ -40,17 +39,7 @@ struct ConfigCommand: ParsableCommand {
 
     func run() throws {
         let result = ConfigCheck.run(configDirectory: configDirectory, forceEnable: allJails, allowMissingLogs: !requireLogs)
-        for warning in result.warnings { FileHandle.standardError.write(Data("WARNING: \(warning)\n".utf8)) }
-        if !result.errors.isEmpty {
-            for error in result.errors { FileHandle.standardError.write(Data("ERROR: \(error)\n".utf8)) }
-            throw ExitCode(255)
-        }
-        if json {
-            print(try ConfigCheck.json(result))
-        } else if dump {
-            for command in result.stream { print(StreamValue.list(command).pythonRepr) }
-        } else {
-            print("OK: configuration test is successful")
-        }
+        let status = try result.report(json ? .json : dump ? .dump : .verdict)
+        if status != 0 { throw ExitCode(status) }
     }
 }

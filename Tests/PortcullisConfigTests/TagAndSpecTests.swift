@@ -76,4 +76,18 @@ import Testing
         #expect(throws: TimeAbbreviation.Invalid.self) { try TimeAbbreviation.seconds("ten minutes") }
         #expect(throws: TimeAbbreviation.Invalid.self) { try TimeAbbreviation.seconds("") }
     }
+
+    /// As `fail2ban-client --str2sec` (fail2ban 1.0.2) prints them: an int or a float.
+    @Test(arguments: [("1h30m", TimeAbbreviation.Seconds.int(5400)), ("1mo", .float(2629800)), ("3600/2", .float(1800)),
+                      ("10/2h", .float(18000)), ("1e+16", .float(1e16)), ("-1h", .int(-3600)), ("1.", .float(1)),
+                      ("1w2d", .int(777600)), ("(1h+1m)*2", .int(7320))])
+    func evaluate(text: String, expected: TimeAbbreviation.Seconds) {
+        #expect(TimeAbbreviation.evaluate(text) == expected)
+    }
+
+    /// What fail2ban's `str2seconds` refuses.
+    @Test(arguments: ["(1h) 30m", "1 2 3", "1e5", "inf", "nan", "0x10", "1secs", "1/0"])
+    func refuses(text: String) {
+        #expect(TimeAbbreviation.evaluate(text) == nil)
+    }
 }

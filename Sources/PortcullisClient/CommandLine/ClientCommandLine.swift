@@ -1,3 +1,5 @@
+import PortcullisConfig
+
 /// The `fail2ban-client` command line, parsed as fail2ban parses it: the same options, the same
 /// `getopt` rules (options stop at the first command word or `--`; unique long prefixes), the
 /// same defaults — plus Portcullis's `--json`. Pure parsing: the executable acts on the result.
@@ -103,10 +105,10 @@ public struct ClientCommandLine: Sendable, Equatable {
             case "--syslogsocket": line.syslogSocket = value
             case "--pname": line.processName = value
             case "--timeout":
-                guard let seconds = TimeExpression.seconds(value) else {
+                guard let seconds = TimeAbbreviation.evaluate(value) else {
                     throw .invalidTime(option: option.name, value: value)
                 }
-                line.timeout = seconds.numberValue
+                line.timeout = seconds.value
             case "--str2sec":
                 guard let seconds = TimeExpression.seconds(value) else {
                     throw .invalidTime(option: option.name, value: value)
@@ -124,16 +126,5 @@ public struct ClientCommandLine: Sendable, Equatable {
             }
         }
         return line
-    }
-}
-
-extension ControlValue {
-    /// An int or float as a Double (0 for anything else).
-    var numberValue: Double {
-        switch self {
-        case .int(let number): return Double(number)
-        case .double(let number): return number
-        default: return 0
-        }
     }
 }

@@ -1,3 +1,5 @@
+import PortcullisConfig
+
 /// Python's `str()` and `repr()` of control values, because `fail2ban-client` prints every reply
 /// its beautifier leaves alone with `print(value)`: `600`, `None`, `True`,
 /// `['1.2.3.4', '5.6.7.8']`, `[{'sshd': []}]`, `2629800.0`.
@@ -41,54 +43,9 @@ public enum PythonText {
         }
     }
 
-    /// `repr(text)`: single quotes unless the text holds `'` and no `"`; backslash escapes for
-    /// the quote, `\`, `\n`, `\r`, `\t` and for characters Python does not consider printable.
+    /// `repr(text)` (see `PythonRepr`).
     public static func repr(string text: String) -> String {
-        let quote: Character = text.contains("'") && !text.contains("\"") ? "\"" : "'"
-        var out = String(quote)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if Character(scalar) == quote {
-                    out += "\\" + String(quote)
-                } else if isPrintable(scalar) {
-                    out.unicodeScalars.append(scalar)
-                } else {
-                    out += escape(scalar)
-                }
-            }
-        }
-        out.append(quote)
-        return out
-    }
-
-    /// Python's `str.isprintable` per character: everything but the "Other" and "Separator"
-    /// categories, with the plain space allowed.
-    private static func isPrintable(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar == " " { return true }
-        switch scalar.properties.generalCategory {
-        case .control, .format, .surrogate, .privateUse, .unassigned,
-            .lineSeparator, .paragraphSeparator, .spaceSeparator:
-            return false
-        default:
-            return true
-        }
-    }
-
-    private static func escape(_ scalar: Unicode.Scalar) -> String {
-        let value = scalar.value
-        if value < 0x100 { return "\\x" + hex(value, width: 2) }
-        if value < 0x10000 { return "\\u" + hex(value, width: 4) }
-        return "\\U" + hex(value, width: 8)
-    }
-
-    private static func hex(_ value: UInt32, width: Int) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        PythonRepr.string(text)
     }
 
     /// `repr(number)` for a float: the shortest digits that round-trip, fixed notation for

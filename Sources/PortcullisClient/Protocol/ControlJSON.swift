@@ -46,8 +46,7 @@ enum ControlJSON {
     static func floatText(_ number: Double) -> String {
         if number.isNaN { return "NaN" }
         if number.isInfinite { return number < 0 ? "-Infinity" : "Infinity" }
-        let text = PythonText.float(number)
-        return text
+        return PythonText.float(number)
     }
 
     static func writeString(_ text: String, to out: inout [UInt8]) {

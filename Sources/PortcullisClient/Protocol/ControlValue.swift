@@ -34,18 +34,6 @@ public indirect enum ControlValue: Sendable {
         if case .string(let text) = self { return text }
         return nil
     }
-
-    /// The elements, when this is a list.
-    public var listValue: [ControlValue]? {
-        if case .list(let items) = self { return items }
-        return nil
-    }
-
-    /// The entries, when this is a dict.
-    public var dictValue: [(String, ControlValue)]? {
-        if case .dict(let entries) = self { return entries }
-        return nil
-    }
 }
 
 extension ControlValue: Equatable {
