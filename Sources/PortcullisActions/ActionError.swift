@@ -1,3 +1,4 @@
+import PortcullisConfig
 /// A failed action operation: which action and operation, the exact command line that ran, how it
 /// ended and what it wrote to stderr — what an administrator needs to reproduce it by hand.
 public struct ActionError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -43,7 +44,7 @@ public struct ActionError: Error, CustomStringConvertible, Sendable, Equatable {
             }
             text += " -- exec: \(command)"
             let trimmed = stderr.hasSuffix("\n") ? String(stderr.dropLast()) : stderr
-            if !trimmed.isEmpty { text += " -- stderr: \(PythonText.repr(trimmed))" }
+            if !trimmed.isEmpty { text += " -- stderr: \(PythonRepr.string(trimmed))" }
         }
         return text
     }

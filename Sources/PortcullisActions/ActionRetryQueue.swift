@@ -180,7 +180,7 @@ public actor ActionRetryQueue {
     private func report(_ entry: RetrySchedule<Payload>.Entry, first: Bool) {
         guard let log else { return }
         let p = Self.pending(entry)
-        let info = "ActionInfo({'ip': \(PythonText.repr(p.info.ip)), 'family': \(PythonText.repr(p.info.family)), 'fid': \(PythonText.repr(p.info.id ?? p.info.ip))})"
+        let info = "ActionInfo({'ip': \(PythonRepr.string(p.info.ip)), 'family': \(PythonRepr.string(p.info.family)), 'fid': \(PythonRepr.string(p.info.id ?? p.info.ip))})"
         let wait = ActionTags.pythonNumber(schedule.backoff.delay(afterFailures: entry.failures))
         log(.error, "fail2ban.actions",
             "Failed to execute \(p.operation.rawValue) jail '\(p.jail)' action '\(p.action)' info '\(info)': \(p.lastError)"

@@ -24,7 +24,7 @@ struct CommandLog {
         }
         for (stream, output) in [("stdout", result.stdout), ("stderr", result.stderr)] where !output.isEmpty {
             for line in output.split(separator: "\n", omittingEmptySubsequences: false).dropLast(output.hasSuffix("\n") ? 1 : 0) {
-                sink(level, Self.logger, "\(id) -- \(stream): \(PythonText.repr(String(line)))")
+                sink(level, Self.logger, "\(id) -- \(stream): \(PythonRepr.string(String(line)))")
             }
         }
         if result.succeeded {
@@ -34,7 +34,7 @@ struct CommandLog {
         } else {
             sink(.error, Self.logger, "\(id) -- returned \(result.status)")
             if result.status == 127 {
-                sink(.info, Self.logger, "HINT on 127: \"Command not found\".  Make sure every command in \(PythonText.repr(command)) "
+                sink(.info, Self.logger, "HINT on 127: \"Command not found\".  Make sure every command in \(PythonRepr.string(command)) "
                     + "is in the PATH of the portcullis daemon (grep -a PATH= /proc/<daemon pid>/environ).")
             }
         }

@@ -1,10 +1,7 @@
 import PortcullisConfig
 
-/// Python's `repr()` of a string, which fail2ban uses for command output lines in its log
-/// (`-- stderr: 'iptables: No chain/target/match by that name.'`).
+/// Python's wording of process outcomes, which fail2ban writes in its log (`killed with SIGTERM`).
 enum PythonText {
-    static func repr(_ text: String) -> String { PythonRepr.string(text) }
-
     /// Signal names as Python's `signal` module gives them.
     static func signalName(_ number: Int32) -> String {
         let names: [Int32: String] = [1: "SIGHUP", 2: "SIGINT", 3: "SIGQUIT", 4: "SIGILL", 5: "SIGTRAP", 6: "SIGABRT",

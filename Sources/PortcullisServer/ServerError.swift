@@ -19,7 +19,7 @@ public enum ServerError: Error, CustomStringConvertible, Sendable {
         case .pidFile(let path, let reason): "Unable to write the pid file \(path): \(reason)"
         case .alreadyRunning(let socket): "Server already running (it answers on \(socket))"
         case .unknownJail(let name): "Sorry but the jail '\(name)' does not exist"
-        case .jailExists(let name): "A jail named '\(name)' already exists"
+        case .jailExists(let name): "The jail '\(name)' already exists"
         case .invalidCommand(let text): "Invalid command \(text)"
         case .invalidValue(let option, let value, let reason): "Invalid value '\(value)' for \(option): \(reason)"
         case .store(let message): message
