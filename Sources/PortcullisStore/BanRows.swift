@@ -1,7 +1,8 @@
 import GRDB
 
-/// Writes bans into the ban tables and reads current bans back, through `RawStatement`s prepared
-/// once per transaction. Used by `addBans`, the current-ban reads and (for history rows) the import.
+/// Writes bans into the ban tables and reads current bans back, through `RawStatement`s (from GRDB's
+/// statement cache, so each is prepared once per connection). Used by `addBans`, the current-ban
+/// reads and (for history rows) the import.
 struct BanRows {
     private let db: Database
     private let maxMatches: Int?
@@ -30,25 +31,46 @@ struct BanRows {
     /// inserted one by one; the other two tables follow from them in two set-based statements, which
     /// keeps per-ban work to one statement.
     func insert(_ bans: [StoredBan]) throws {
-        let lastID = try Int64.fetchOne(db, sql: "SELECT max(id) FROM bans") ?? 0
+        let lastID = try lastHistoryID()
         for ban in bans {
             try addHistoryRow(ban)
         }
-        try db.execute(sql: """
-            INSERT INTO current_bans(jail, ip, ban_id, end_time)
-            SELECT jail, ip, id, CASE WHEN ban_time < 0 THEN NULL ELSE time_of_ban + ban_time END
-            FROM bans WHERE id > ? ORDER BY id
-            ON CONFLICT(jail, ip) DO UPDATE SET ban_id = excluded.ban_id, end_time = excluded.end_time
-            """, arguments: [lastID])
-        // Ban history follows the latest ban, whatever order bans arrive in.
-        try db.execute(sql: """
-            INSERT INTO ban_history(ip, jail, ban_count, last_time_of_ban, last_ban_time)
-            SELECT ip, jail, ban_count, time_of_ban, ban_time FROM bans WHERE id > ? ORDER BY id
-            ON CONFLICT(ip, jail) DO UPDATE SET
-                ban_count = excluded.ban_count, last_time_of_ban = excluded.last_time_of_ban,
-                last_ban_time = excluded.last_ban_time
-            WHERE excluded.last_time_of_ban >= ban_history.last_time_of_ban
-            """, arguments: [lastID])
+        try run(Self.currentFromNewRows, after: lastID)
+        try run(Self.banHistoryFromNewRows, after: lastID)
+    }
+
+    /// The current bans of the history rows after `?1`.
+    private static let currentFromNewRows = """
+        INSERT INTO current_bans(jail, ip, ban_id, end_time)
+        SELECT jail, ip, id, CASE WHEN ban_time < 0 THEN NULL ELSE time_of_ban + ban_time END
+        FROM bans WHERE id > ?1 ORDER BY id
+        ON CONFLICT(jail, ip) DO UPDATE SET ban_id = excluded.ban_id, end_time = excluded.end_time
+        """
+
+    /// The ban history of the history rows after `?1`: it follows the latest ban, whatever order
+    /// bans arrive in.
+    private static let banHistoryFromNewRows = """
+        INSERT INTO ban_history(ip, jail, ban_count, last_time_of_ban, last_ban_time)
+        SELECT ip, jail, ban_count, time_of_ban, ban_time FROM bans WHERE id > ?1 ORDER BY id
+        ON CONFLICT(ip, jail) DO UPDATE SET
+            ban_count = excluded.ban_count, last_time_of_ban = excluded.last_time_of_ban,
+            last_ban_time = excluded.last_ban_time
+        WHERE excluded.last_time_of_ban >= ban_history.last_time_of_ban
+        """
+
+    /// The highest history row id so far (0 for none).
+    private func lastHistoryID() throws -> Int {
+        let statement = try RawStatement(db, "SELECT max(id) FROM bans")
+        defer { statement.finish() }
+        return try statement.next() ? statement.int(0) : 0
+    }
+
+    /// Runs one of the set-based statements for the history rows after `lastID`.
+    private func run(_ sql: String, after lastID: Int) throws {
+        let statement = try RawStatement(db, sql)
+        defer { statement.finish() }
+        statement.bind(1, lastID)
+        try statement.run()
     }
 
     /// Adds `ban` to the history only; its row id.

@@ -61,10 +61,6 @@ enum JSONStrings {
         decodeArray(bytes) ?? []
     }
 
-    static func matches(_ text: String) -> [String] {
-        decodeArray(text) ?? []
-    }
-
     /// A `fields` column: nil if it is not a flat object of strings.
     static func fields(_ bytes: UnsafeBufferPointer<UInt8>) -> [String: String]? {
         decodeObject(bytes)

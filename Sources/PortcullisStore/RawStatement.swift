@@ -82,10 +82,6 @@ struct RawStatement {
         withText(column) { String(decoding: $0, as: UTF8.self) }
     }
 
-    func optionalString(_ column: Int32) -> String? {
-        isNull(column) ? nil : string(column)
-    }
-
     /// The column's UTF-8 text, valid only inside `body`.
     func withText<T>(_ column: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
         // Text first, then its length, as SQLite's documentation asks.

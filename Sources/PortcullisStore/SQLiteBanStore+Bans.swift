@@ -24,7 +24,8 @@ extension SQLiteBanStore {
 
     public func removeBan(jail: String, ip: String) async throws(StoreError) {
         try await write("remove the ban of \(ip) in jail '\(jail)'") { db in
-            try db.execute(sql: "DELETE FROM current_bans WHERE jail = ? AND ip = ?", arguments: [jail, ip])
+            // Cached: expiry runs it for every ban.
+            try db.cachedStatement(sql: "DELETE FROM current_bans WHERE jail = ? AND ip = ?").execute(arguments: [jail, ip])
         }
     }
 

@@ -46,7 +46,6 @@ public actor SQLiteBanStore: BanStore {
                 try db.execute(sql: "PRAGMA cache_size = -65536")
             }
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
-            if durability == .powerLoss { try db.execute(sql: "PRAGMA synchronous = FULL") }
         }
         do {
             if path == ":memory:" {
@@ -59,7 +58,8 @@ public actor SQLiteBanStore: BanStore {
         }
         try StoreSchema.prepare(writer, path: path)
         if durability == .powerLoss {
-            // GRDB sets synchronous=NORMAL when it turns WAL on, after `prepareDatabase`; set it again.
+            // Set on the open writer: GRDB sets synchronous=NORMAL when it turns WAL on, after
+            // `prepareDatabase`, so a setting made there does not last (and readers never sync).
             do {
                 try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             } catch {

@@ -119,10 +119,9 @@ enum Fail2banPython {
     /// Runs `script` with fail2ban importable; its standard output.
     static func run(_ script: String, _ arguments: [String]) throws -> String {
         guard let libraryPath else { throw Unavailable() }
-        let result = try PortcullisStoreTests.run(["python3", "-c", script] + arguments,
-                                                  environment: ["PYTHONPATH": libraryPath])
-        guard result.status == 0 else { throw Failed(output: result.output) }
-        return result.output
+        let result = try Command.run(["python3", "-c", script] + arguments, environment: ["PYTHONPATH": libraryPath])
+        guard result.status == 0 else { throw Failed(output: result.description) }
+        return result.stdout
     }
 
     struct Unavailable: Error {}

@@ -40,9 +40,9 @@ import Testing
             #expect(count == 1)
             try other.close()
             if hasProgram("sqlite3") {
-                let shell = try run(["sqlite3", storePath(in: folder), "SELECT ip FROM current_bans"])
+                let shell = try Command.run(["sqlite3", storePath(in: folder), "SELECT ip FROM current_bans"])
                 #expect(shell.status == 0)
-                #expect(shell.output.contains("192.0.2.7"))
+                #expect(shell.stdout.contains("192.0.2.7"))
             }
         }
     }

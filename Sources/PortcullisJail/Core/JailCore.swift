@@ -88,7 +88,7 @@ public struct JailCore: Sendable {
     public mutating func unban(in network: IPAddress) -> [BanTicket] {
         let inside = bans.tickets.filter { ticket in
             guard let address = IPAddress(ticket.id) else { return false }
-            return address == network || IgnoreEntry.isInNet(address, network)
+            return IgnoreEntry.isInNet(address, network)
         }
         return inside.compactMap { unban($0.id) }
     }

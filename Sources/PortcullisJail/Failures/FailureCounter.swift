@@ -11,6 +11,32 @@ public struct FailureCounter: Sendable {
         var retry: Int
         /// Start of the counting window (moves forward when the count is re-estimated).
         var firstTime: Double
+
+        /// A later report of the id: fail2ban's `adjustTime`, then the count, the attempts and the
+        /// matches (at most `maxMatches`, the latest).
+        mutating func add(_ failure: FailureTicket, count: Int, findTime: Double, maxMatches: Int) {
+            adjustWindow(to: failure.time, findTime: findTime)
+            retry += count
+            ticket.failures += 1
+            if maxMatches <= 0 {
+                ticket.matches = []
+            } else {
+                ticket.matches += failure.matches
+                if ticket.matches.count > maxMatches { ticket.matches.removeFirst(ticket.matches.count - maxMatches) }
+            }
+        }
+
+        /// fail2ban's `adjustTime`: a later failure moves the ticket's time; when the window grew
+        /// past `findtime`, the retry count becomes the rate-based estimate for one `findtime`.
+        private mutating func adjustWindow(to time: Double, findTime: Double) {
+            guard time > ticket.time else { return }
+            if firstTime < time - findTime {
+                let estimate = Double(retry) / (time - firstTime) * findTime
+                retry = Int(estimate.rounded(.toNearestOrEven))
+                firstTime = time - findTime
+            }
+            ticket.time = time
+        }
     }
 
     /// Settable: `set <jail> maxretry|findtime|maxmatches` apply from the next failure on.
@@ -39,31 +65,27 @@ public struct FailureCounter: Sendable {
     public mutating func add(_ failure: FailureTicket, now: Double) -> FailureTicket? {
         let count = max(failure.failures, 1)
         totalFailed += 1
-        if var entry = entries[failure.id] {
-            adjustWindow(&entry, to: failure.time)
-            entry.retry += count
-            entry.ticket.failures += 1
-            if settings.maxMatches > 0 { entry.ticket.matches += failure.matches }
-            trimMatches(&entry)
-            entries[failure.id] = entry
-        } else {
+        guard let index = entries.index(forKey: failure.id) else {
             // The first report is kept as it came (fail2ban trims matches from the second one on).
             var ticket = failure
             ticket.failures = 1
+            guard count < settings.maxRetry else { return ticket }
             entries[failure.id] = Entry(ticket: ticket, retry: count, firstTime: failure.time)
+            return nil
         }
-        return takeIfDue(failure.id)
+        // Updated in place: one lookup, and the matches grow without copying the array.
+        entries.values[index].add(failure, count: count, findTime: settings.findTime, maxMatches: settings.maxMatches)
+        return takeIfDue(at: index)
     }
 
     /// fail2ban's observer for known offenders (`bantime.increment`): the id's failures count
     /// `extra` times more. A no-op (returning nil) when the id is not being counted any more.
     public mutating func addExtra(_ extra: Int, for id: String) -> FailureTicket? {
-        guard extra > 0, var entry = entries[id] else { return nil }
+        guard extra > 0, let index = entries.index(forKey: id) else { return nil }
         totalFailed += 1
-        entry.retry += extra
-        entry.ticket.failures += 1
-        entries[id] = entry
-        return takeIfDue(id)
+        entries.values[index].retry += extra
+        entries.values[index].ticket.failures += 1
+        return takeIfDue(at: index)
     }
 
     /// Drops ids whose latest failure is `findtime` or more before `now`.
@@ -82,31 +104,9 @@ public struct FailureCounter: Sendable {
         entries.removeAll()
     }
 
-    private mutating func takeIfDue(_ id: String) -> FailureTicket? {
-        guard let entry = entries[id], entry.retry >= settings.maxRetry else { return nil }
-        entries[id] = nil
-        return entry.ticket
-    }
-
-    /// fail2ban's `adjustTime`: a later failure moves the ticket's time; when the window grew past
-    /// `findtime`, the retry count becomes the rate-based estimate for one `findtime`.
-    private func adjustWindow(_ entry: inout Entry, to time: Double) {
-        guard time > entry.ticket.time else { return }
-        let findTime = settings.findTime
-        if entry.firstTime < time - findTime {
-            let estimate = Double(entry.retry) / (time - entry.firstTime) * findTime
-            entry.retry = Int(estimate.rounded(.toNearestOrEven))
-            entry.firstTime = time - findTime
-        }
-        entry.ticket.time = time
-    }
-
-    private func trimMatches(_ entry: inout Entry) {
-        let limit = settings.maxMatches
-        if limit <= 0 {
-            entry.ticket.matches = []
-        } else if entry.ticket.matches.count > limit {
-            entry.ticket.matches = Array(entry.ticket.matches.suffix(limit))
-        }
+    /// The ticket to ban when the id at `index` reached `maxretry` (the id is then forgotten).
+    private mutating func takeIfDue(at index: [String: Entry].Index) -> FailureTicket? {
+        guard entries.values[index].retry >= settings.maxRetry else { return nil }
+        return entries.remove(at: index).value.ticket
     }
 }

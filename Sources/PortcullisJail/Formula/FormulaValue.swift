@@ -161,17 +161,12 @@ enum FormulaValue: Equatable, Sendable {
     // MARK: Comparison
 
     static func compare(_ op: String, _ a: FormulaValue, _ b: FormulaValue) -> Bool {
-        if let x = a.asInt, let y = b.asInt {
-            switch op {
-            case "<": return x < y
-            case ">": return x > y
-            case "<=": return x <= y
-            case ">=": return x >= y
-            case "==": return x == y
-            default: return x != y
-            }
-        }
-        let x = a.asDouble, y = b.asDouble
+        if let x = a.asInt, let y = b.asInt { return compare(op, x, y) }
+        return compare(op, a.asDouble, b.asDouble)
+    }
+
+    /// Ints compare exactly; anything else as floats (IEEE: nothing equals NaN).
+    private static func compare<T: Comparable>(_ op: String, _ x: T, _ y: T) -> Bool {
         switch op {
         case "<": return x < y
         case ">": return x > y
