@@ -12,8 +12,10 @@ public struct CommandOutput: Sendable, CustomStringConvertible {
 public enum Command {
     /// Runs `arguments[0]` (looked up in PATH) with the rest, waiting for it to exit.
     @discardableResult
-    public static func run(_ arguments: [String], input: String? = nil, environment: [String: String]? = nil) throws -> CommandOutput {
+    public static func run(_ arguments: [String], input: String? = nil, environment: [String: String]? = nil,
+                           directory: URL? = nil) throws -> CommandOutput {
         let process = Process()
+        if let directory { process.currentDirectoryURL = directory }
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
         if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }

@@ -39,38 +39,24 @@ public enum DebianFail2ban {
         if FileManager.default.fileExists(atPath: marker.path) { return root }
         try? FileManager.default.removeItem(at: cache)
         try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
-        var download = try run(["apt-get", "download", "-q", "fail2ban"], in: cache)
+        var download = try Command.run(["apt-get", "download", "-q", "fail2ban"], directory: cache)
         if download.status != 0 {
             // A fresh machine may have no package lists yet.
-            _ = try run(["apt-get", "update", "-qq"], in: cache)
-            download = try run(["apt-get", "download", "-q", "fail2ban"], in: cache)
+            _ = try Command.run(["apt-get", "update", "-qq"], directory: cache)
+            download = try Command.run(["apt-get", "download", "-q", "fail2ban"], directory: cache)
         }
         guard download.status == 0 else {
-            throw Unavailable(description: "apt-get download fail2ban failed: \(download.output)")
+            throw Unavailable(description: "apt-get download fail2ban failed: \(download)")
         }
         let debs = try FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.hasSuffix(".deb") }
         guard let deb = debs.first else { throw Unavailable(description: "no .deb after apt-get download") }
-        let extract = try run(["dpkg", "-x", deb, "root"], in: cache)
-        guard extract.status == 0 else { throw Unavailable(description: "dpkg -x failed: \(extract.output)") }
+        let extract = try Command.run(["dpkg", "-x", deb, "root"], directory: cache)
+        guard extract.status == 0 else { throw Unavailable(description: "dpkg -x failed: \(extract)") }
         // fail2ban's test filters include `../../../../../../../config/filter.d/common.conf`, the
         // source tree's layout; from the unpacked tests folder that is `<root>/usr/config`.
         try? FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("usr/config").path,
                                                     withDestinationPath: "../etc/fail2ban")
         _ = FileManager.default.createFile(atPath: marker.path, contents: Data())
         return root
-    }
-
-    private static func run(_ arguments: [String], in directory: URL) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }
