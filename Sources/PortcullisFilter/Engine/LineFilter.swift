@@ -385,8 +385,7 @@ public final class LineFilter {
                 matchedLines.append(to: &record.matches)
                 cached = false
             }
-            let hit = FailureMatch(regexIndex: index, record: record, time: date, hasMLFID: mlfid != nil,
-                                   defaultRaw: defaultRaw)
+            let hit = FailureMatch(regexIndex: index, record: record, time: date, defaultRaw: defaultRaw)
             if !deliver(consume hit, mlfid: mlfid, to: report) {
                 if !cached { recordPool.recycle(&record) }
                 return
