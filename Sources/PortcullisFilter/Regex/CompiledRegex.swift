@@ -53,18 +53,15 @@ public final class CompiledRegex {
         case failed(Int32)
     }
 
-    /// Limits that bound the time a single subject can cost.
-    public struct Limits: Sendable {
-        public var matchLimit: UInt32 = 1_000_000
-        public var depthLimit: UInt32 = 10_000
-        public init() {}
-    }
+    /// PCRE2's match and depth limits: they bound the time a single subject can cost.
+    private static let matchLimit: UInt32 = 1_000_000
+    private static let depthLimit: UInt32 = 10_000
 
     /// Compiles `pattern` (already in PCRE2's dialect). `multiline` makes `^`/`$` match at line breaks.
     /// `asciiVariant`: also compile the pattern for ASCII subjects (for regexes searched on
-    /// every log line; see ``search(_:from:anchored:ascii:)``).
+    /// every log line; see ``search(_:from:ascii:)``).
     /// `jit`: false for a pattern searched once or twice (the interpreter is cheaper then).
-    public init(pcre2 pattern: String, multiline: Bool = false, caseless: Bool = false, limits: Limits = Limits(),
+    public init(pcre2 pattern: String, multiline: Bool = false, caseless: Bool = false,
                 asciiVariant: Bool = false, jit: Bool = true) throws(RegexCompileError) {
         self.pattern = pattern
         var options: UInt32 = PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES
@@ -83,8 +80,8 @@ public final class CompiledRegex {
         code = compiled
         matchData = pcre2_match_data_create_from_pattern_8(compiled, nil)
         matchContext = pcre2_match_context_create_8(nil)
-        pcre2_set_match_limit_8(matchContext, limits.matchLimit)
-        pcre2_set_depth_limit_8(matchContext, limits.depthLimit)
+        pcre2_set_match_limit_8(matchContext, Self.matchLimit)
+        pcre2_set_depth_limit_8(matchContext, Self.depthLimit)
         utfOvector = pcre2_get_ovector_pointer_8(matchData)
         ovector = utfOvector
         wantsASCIIVariant = asciiVariant && pattern.utf8.allSatisfy { $0 < 0x80 }
@@ -208,22 +205,20 @@ public final class CompiledRegex {
     /// `ascii`: the caller knows every byte of `subject` is ASCII (the faster code may run).
     /// After `.matched`, ``range(ofGroup:)`` reads the captures until the next call.
     @inline(__always)
-    public func search(_ subject: UnsafeBufferPointer<UInt8>, from start: Int = 0, anchored: Bool = false,
-                       ascii: Bool = false) -> MatchOutcome {
+    public func search(_ subject: UnsafeBufferPointer<UInt8>, from start: Int = 0, ascii: Bool = false) -> MatchOutcome {
         if start == 0 && !mayMatch(subject) { return .noMatch }
         let base = subject.baseAddress ?? Self.emptySubject
         if jitState == .untried { prepareJIT() }
         let rc: Int32
-        if ascii && !anchored, let asciiCode {
+        if ascii, let asciiCode {
             ovector = asciiOvector.unsafelyUnwrapped
             rc = pcre2_jit_match_8(asciiCode, base, subject.count, start, 0, asciiMatchData, matchContext)
         } else {
             ovector = utfOvector
-            if jitState == .compiled && !anchored {
+            if jitState == .compiled {
                 rc = pcre2_jit_match_8(code, base, subject.count, start, 0, matchData, matchContext)
             } else {
-                let options: UInt32 = PCRE2_NO_UTF_CHECK | (anchored ? PCRE2_ANCHORED : 0)
-                rc = pcre2_match_8(code, base, subject.count, start, options, matchData, matchContext)
+                rc = pcre2_match_8(code, base, subject.count, start, PCRE2_NO_UTF_CHECK, matchData, matchContext)
             }
         }
         if rc >= 0 { return .matched }
