@@ -206,7 +206,8 @@ public final class LineFilter {
     /// Processes a line whose time is already known (journal entries): no date detection.
     public func process(line: UnsafeBufferPointer<UInt8>, time: Double, timeText: String, now: Double) -> [Failure] {
         lastTime.removeAll()
-        lastTime.append(Array(timeText.utf8))
+        var text = timeText
+        text.withUTF8 { lastTime.append($0) }
         lastDate = time
         lastLineTime = time
         var failures: [Failure] = []
