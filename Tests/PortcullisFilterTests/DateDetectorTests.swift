@@ -1,4 +1,5 @@
 import Testing
+import PortcullisConfig
 @testable import PortcullisFilter
 
 /// Behaviour beyond the fail2ban-generated table: hostile input, fractions, zones, `now`.
@@ -83,6 +84,19 @@ import Testing
     @Test func tai64n() {
         let d = DateDetector()
         #expect(d.match("@4000000041f4104f00000000 x", now: now) == DateMatch(range: 0..<25, time: 1106513999))
+    }
+
+    @Test func definitionDetectorTakesTheDatePatternUnlessBlank() throws {
+        let defaults = DateDetector().templateNames
+        #expect(try DateDetector(definition: FilterDefinition(name: "t"), timeZone: nil).templateNames == defaults)
+        let blank = FilterDefinition(name: "t", datePattern: " \n\t ")
+        #expect(try DateDetector(definition: blank, timeZone: nil).templateNames == defaults)
+        let epoch = FilterDefinition(name: "t", datePattern: "EPOCH")
+        #expect(try DateDetector(definition: epoch, timeZone: nil).templateNames == ["Epoch"])
+        // An override wins over the definition's pattern; a blank one falls back to the defaults.
+        #expect(try DateDetector(definition: epoch, datePattern: "TAI64N", timeZone: nil).templateNames == ["TAI64N"])
+        #expect(try DateDetector(definition: epoch, datePattern: " ", timeZone: nil).templateNames == defaults)
+        #expect(throws: DatePatternError.self) { try DateDetector(definition: epoch, timeZone: "UTC-5") }
     }
 
     @Test func invalidCalendarValuesGiveNil() {

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Finds the date in a log line the way fail2ban 1.0.2's `DateDetector` does.
 ///
 /// fail2ban does not simply try its templates in order: it first retries the template that
@@ -199,7 +193,7 @@ public final class DateDetector {
             // The syslog scanner reads no further than two bytes past the date: a line that
             // starts with the same bytes as the last one gets the same answer.
             if let last = lastScan, lastScanPrefixLength > 0, line.count >= lastScanPrefixLength,
-               Self.equal(line.baseAddress!, lastScanPrefix, lastScanPrefixLength) {
+               Bytes.equal(line.baseAddress!, lastScanPrefix, count: lastScanPrefixLength) {
                 scanned = last
             } else {
                 scanned = FastDateScanner.syslog(line)
@@ -332,24 +326,6 @@ public final class DateDetector {
         if range.isEmpty { return DateMatch(range: range, time: nil) }
         let converted = template.convert(line, now: now, clock: clock, defaultZone: defaultZone)
         return DateMatch(range: range, time: converted.time, dropsLine: converted.dropsLine)
-    }
-
-    /// Whether `count` bytes at `a` and `b` are equal (eight at a time; short prefixes).
-    @inline(__always)
-    private static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
-        var i = 0
-        while i + 8 <= count {
-            if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
-                return false
-            }
-            i += 8
-        }
-        while i < count {
-            if a[i] != b[i] { return false }
-            i += 1
-        }
-        return true
     }
 
     /// fail2ban's `_reorderTemplate`: move a winning template forward when it has earned it.

@@ -35,9 +35,10 @@ struct DateFields {
         hasAMPM = regex.groupNumbers["p"] != nil
     }
 
-    private static let monthAbbrs: [UInt32] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].map(pack)
+    /// Three-letter month and weekday names, lower case, packed one per `UInt32` (``abbrIndex``).
+    static let monthAbbrs: [UInt32] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].map(pack)
     private static let monthNames = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
-    private static let weekdayAbbrs: [UInt32] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map(pack)
+    static let weekdayAbbrs: [UInt32] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map(pack)
     private static let weekdayNames = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
     private static func pack(_ s: String) -> UInt32 {
@@ -46,7 +47,7 @@ struct DateFields {
 
     /// Index of a 3-letter ASCII name, case-insensitive (Python: `list.index(val.lower())`).
     @inline(__always)
-    private static func abbrIndex(_ line: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, _ table: [UInt32]) -> Int? {
+    static func abbrIndex(_ line: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, _ table: [UInt32]) -> Int? {
         guard r.count == 3 else { return nil }
         var key: UInt32 = 0
         for i in r {

@@ -17,8 +17,6 @@ final class DateTemplate {
 
     /// fail2ban's template name (used to refuse duplicates, shown in diagnostics).
     let name: String
-    /// The pattern as configured (nil for templates fail2ban builds without one).
-    let pattern: String?
     /// The Python-dialect regex, exactly as fail2ban builds it.
     let pythonRegex: String
     let regex: CompiledRegex
@@ -36,9 +34,9 @@ final class DateTemplate {
     /// Line-begin or line-end anchored: fail2ban retries it on the whole line and trusts it.
     let isAnchored: Bool
 
+    /// `pattern`: as configured, for error messages (nil for templates fail2ban builds without one).
     init(name: String, pattern: String?, built: TemplateRegex, kind: (CompiledRegex) throws(DatePatternError) -> Kind) throws(DatePatternError) {
         self.name = name
-        self.pattern = pattern
         self.pythonRegex = built.regex
         self.flags = built.flags
         self.isAnchored = built.flags.contains(.lineBegin) || built.flags.contains(.lineEnd)

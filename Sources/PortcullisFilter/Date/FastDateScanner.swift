@@ -38,21 +38,6 @@ enum FastDateScanner {
         return !isWord
     }
 
-    @inline(__always)
-    private static func lower3(_ line: UnsafeBufferPointer<UInt8>, _ p: Int) -> UInt32 {
-        var key: UInt32 = 0
-        for i in p..<(p + 3) {
-            let c = line[i]
-            key = key << 8 | UInt32(c >= 65 && c <= 90 ? c + 32 : c)
-        }
-        return key
-    }
-
-    private static let months: [UInt32] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-        .map { $0.utf8.reduce(0) { $0 << 8 | UInt32($1) } }
-    private static let weekdays: [UInt32] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-        .map { $0.utf8.reduce(0) { $0 << 8 | UInt32($1) } }
-
     /// Two digits `HH`/`MM`/`SS` with the first digit ≤ `maxFirst`.
     @inline(__always)
     private static func twoDigits(_ line: UnsafeBufferPointer<UInt8>, _ p: Int, maxFirst: Int) -> Int? {
@@ -77,12 +62,13 @@ enum FastDateScanner {
         let c0 = line[0] | 0x20
         guard c0 >= 97 && c0 <= 122 else { return nil } // a letter: \W{0,2} matches nothing
         var p = 0
-        if weekdays.contains(lower3(line, 0)) {
+        if DateFields.abbrIndex(line, 0..<3, DateFields.weekdayAbbrs) != nil {
             guard line[3] == UInt8(ascii: " ") else { return nil }
             p = 4
             guard n >= p + 15 else { return nil }
         }
-        guard let monthIndex = months.firstIndex(of: lower3(line, p)), line[p + 3] == UInt8(ascii: " ") else { return nil }
+        guard let monthIndex = DateFields.abbrIndex(line, p..<(p + 3), DateFields.monthAbbrs),
+              line[p + 3] == UInt8(ascii: " ") else { return nil }
         p += 4
         let day: Int
         if line[p] == UInt8(ascii: " "), let d = digit(line[p + 1]), d >= 1 {

@@ -5,9 +5,9 @@
 /// All functions are O(position) and allocation-free; dates are usually near the start.
 enum LineText {
     @inline(__always)
-    static func characterCount(_ line: UnsafeBufferPointer<UInt8>, from start: Int = 0, upTo end: Int) -> Int {
+    static func characterCount(_ line: UnsafeBufferPointer<UInt8>, upTo end: Int) -> Int {
         var n = 0
-        var i = start
+        var i = 0
         while i < end {
             if line[i] & 0xC0 != 0x80 { n += 1 }
             i += 1

@@ -66,23 +66,21 @@ enum TimeDirectives {
     /// fail2ban's `%ExY`: the first three digits of the years it accepts, built when fail2ban
     /// starts from the current year: last year, three years ahead, and every third year back
     /// to 2000 (so that old test logs still match). For 2026: `20[012]`.
-    static let yearPrefixPattern: String = {
-        var t = time_t(time(nil))
-        var tmv = tm()
-        localtime_r(&t, &tmv)
-        return yearPrefixPattern(currentYear: Int(tmv.tm_year) + 1900)
-    }()
+    static let yearPrefixPattern: String = yearPrefixPattern(currentYear: startYear)
 
     static func yearPrefixPattern(currentYear year: Int) -> String {
         alternation(yearPrefixes(currentYear: year).sorted())
     }
 
     /// The three-digit year prefixes `%ExY` accepts this run (as numbers, e.g. 200…202).
-    static let yearPrefixValues: Set<Int> = {
+    static let yearPrefixValues: Set<Int> = Set(yearPrefixes(currentYear: startYear).compactMap { Int($0) })
+
+    /// The local year when the process started (read once, so the pattern and the values agree).
+    private static let startYear: Int = {
         var t = time_t(time(nil))
         var tmv = tm()
         localtime_r(&t, &tmv)
-        return Set(yearPrefixes(currentYear: Int(tmv.tm_year) + 1900).compactMap { Int($0) })
+        return Int(tmv.tm_year) + 1900
     }()
 
     static func yearPrefixes(currentYear year: Int) -> Set<String> {

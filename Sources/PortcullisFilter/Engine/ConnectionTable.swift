@@ -63,17 +63,10 @@ final class ConnectionTable<Value> {
         while true {
             let s = buckets[b]
             if s == Self.empty { return nil }
-            if s >= 0 && hashes[Int(s)] == hash && Self.equal(keys[Int(s)], key) { return Int(s) }
+            if s >= 0 && hashes[Int(s)] == hash && keys[Int(s)].withUnsafeBufferPointer({ Bytes.equal($0, key) }) {
+                return Int(s)
+            }
             b = (b + 1) & mask
-        }
-    }
-
-    @inline(__always)
-    private static func equal(_ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard a.count == b.count else { return false }
-        return a.withUnsafeBufferPointer { a in
-            for i in 0..<a.count where a[i] != b[i] { return false }
-            return true
         }
     }
 

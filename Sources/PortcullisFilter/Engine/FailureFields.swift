@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The group names one filter can capture, each given a fixed slot once, when the filter is
 /// compiled: the line engine then reads and writes fields by slot number, never by hashing a
 /// name. fail2ban's well-known names always have a slot, whether a regex uses them or not.
@@ -161,7 +155,9 @@ public struct FailureFields: Sendable, Equatable {
     mutating func set(slot: Int, bytes: UnsafeBufferPointer<UInt8>) {
         let old = fields[slot]
         if old.hasValue && Int(old.count) == bytes.count {
-            let same = text.withUnsafeBufferPointer { all in Self.equal(all.baseAddress! + Int(old.start), bytes) }
+            let same = bytes.isEmpty || text.withUnsafeBufferPointer { all in
+                Bytes.equal(all.baseAddress! + Int(old.start), bytes.baseAddress!, count: bytes.count)
+            }
             if same { return }
         }
         replace(slot, with: bytes)
@@ -195,25 +191,6 @@ public struct FailureFields: Sendable, Equatable {
         }
     }
 
-
-    @inline(__always)
-    private static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = b.baseAddress else { return true }
-        let n = b.count
-        if n > 32 { return memcmp(a, base, n) == 0 }
-        var i = 0
-        while i + 8 <= n {
-            if UnsafeRawPointer(a).loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                != UnsafeRawPointer(base).loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
-            i += 8
-        }
-        while i < n {
-            if a[i] != base[i] { return false }
-            i += 1
-        }
-        return true
-    }
-
     /// Drops the bytes no value uses any more.
     private mutating func compact() {
         var packed: [UInt8] = []
@@ -244,20 +221,5 @@ public struct FailureFields: Sendable, Equatable {
 
     public static func == (lhs: FailureFields, rhs: FailureFields) -> Bool {
         lhs.values == rhs.values && lhs.tuples == rhs.tuples
-    }
-}
-
-extension String {
-    /// Whether the string's UTF-8 is exactly `bytes` (no copy for native strings).
-    @inline(__always)
-    func isUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        if let same = utf8.withContiguousStorageIfAvailable({ own -> Bool in
-            guard own.count == bytes.count else { return false }
-            guard let a = own.baseAddress, let b = bytes.baseAddress else { return true }
-            return memcmp(a, b, own.count) == 0
-        }) {
-            return same
-        }
-        return utf8.elementsEqual(bytes)
     }
 }

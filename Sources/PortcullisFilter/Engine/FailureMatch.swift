@@ -14,22 +14,19 @@ public struct FailureMatch {
     public let time: Double?
     /// The failure as merged so far (fields, matched lines, users).
     let record: FailureRecord
-    /// The match had an `<F-MLFID>` (no other group is taken for a missing id then).
-    let hasMLFID: Bool
     /// Report host names and addresses as written (`usedns = raw`, fail2ban-regex `--raw`).
     let defaultRaw: Bool
 
-    init(regexIndex: Int, record: FailureRecord, time: Double?, hasMLFID: Bool, defaultRaw: Bool) {
+    init(regexIndex: Int, record: FailureRecord, time: Double?, defaultRaw: Bool) {
         self.regexIndex = regexIndex
         self.record = record
         self.time = time
-        self.hasMLFID = hasMLFID
         self.defaultRaw = defaultRaw
         let fields = record.fields
         let t = fields.table
         isNoFail = fields.isTruthy(slot: t.nofail)
         hasID = fields.contains(value: t.ip4) || fields.contains(value: t.ip6) || fields.contains(value: t.dns)
-            || fields.contains(value: t.fid) || (!hasMLFID && Self.firstFailureID(fields) != nil)
+            || fields.contains(value: t.fid)
     }
 
     /// The failure, as ``LineFilter/process(line:now:)`` returns it.
@@ -39,7 +36,7 @@ public struct FailureMatch {
         var failure = Failure(regexIndex: regexIndex, id: nil, address: nil, needsResolution: false, time: time,
                               fields: fields, matches: record.matches.strings, users: record.users ?? [], isNoFail: isNoFail)
         // What the failure is counted under: an address, a host name, or an `<F-ID>`.
-        var fid = fields[slot: t.fid]
+        let fid = fields[slot: t.fid]
         let host: String?
         var isRaw = defaultRaw
         var prefixLength: Int? = nil
@@ -54,7 +51,6 @@ public struct FailureMatch {
         } else if let dns = fields[slot: t.dns] {
             host = dns
         } else {
-            if fid == nil && !hasMLFID { fid = Self.firstFailureID(fields) }
             host = fid
             isRaw = true
         }
@@ -74,10 +70,5 @@ public struct FailureMatch {
             failure.needsResolution = true
         }
         return failure
-    }
-
-    private static func firstFailureID(_ fields: FailureFields) -> String? {
-        for name in FilterRegex.failureIDGroups { if let v = fields[name] { return v } }
-        return nil
     }
 }

@@ -138,11 +138,7 @@ final class LineCaptures {
         var textCount = 0
         forEachPresent { _, capture in textCount += capture.bytes.count }
         var fields = FailureFields(table: table, textCapacity: textCount)
-        forEachPresent { slot, capture in fields.append(slot: slot, bytes: capture.value) }
-        if !prefTuples.isEmpty || !ownTuples.isEmpty {
-            fields.tuples = prefTuples
-            for (k, v) in ownTuples { fields.tuples[k] = v }
-        }
+        fill(&fields)
         return fields
     }
 

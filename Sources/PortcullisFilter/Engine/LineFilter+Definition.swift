@@ -44,26 +44,12 @@ extension LineFilter {
             ignores.append(try compile(r, "ignoreregex", i + 1, multiline: false))
         }
         let detector: DateDetector
-        let pattern = datePattern ?? definition.datePattern
         do {
-            if let pattern, !pattern.trimmingWhitespace().isEmpty {
-                detector = try DateDetector(datePattern: pattern, defaultTimeZone: timeZone)
-            } else {
-                detector = DateDetector(defaultTimeZone: timeZone)
-            }
+            detector = try DateDetector(definition: definition, datePattern: datePattern, timeZone: timeZone)
         } catch {
             throw FilterCompileError(file: definition.file, option: "datepattern", index: 1, message: "\(error)")
         }
         self.init(prefRegex: pref, failRegexes: fails, ignoreRegexes: ignores, maxLines: lines,
                   dateDetector: detector, options: options)
-    }
-}
-
-extension String {
-    func trimmingWhitespace() -> Substring {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s.removeFirst() }
-        while let l = s.last, l.isWhitespace { s.removeLast() }
-        return s
     }
 }

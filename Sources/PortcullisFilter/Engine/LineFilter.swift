@@ -203,19 +203,11 @@ public final class LineFilter {
         findFailures(line, parts, ascii: ascii, date: date, noDate: noDate, now: now, report: onFailure)
     }
 
-    /// Processes the lines of one buffer (each range a line without its break; valid UTF-8),
-    /// handing each hit to `onFailure` with the index of its line among `lines`.
-    public func process(buffer: UnsafeBufferPointer<UInt8>, lines: some Sequence<Range<Int>>, now: Double,
-                        onFailure: (Int, FailureMatch) -> Void) {
-        for (i, range) in lines.enumerated() {
-            process(line: UnsafeBufferPointer(rebasing: buffer[range]), now: now) { onFailure(i, $0) }
-        }
-    }
-
     /// Processes a line whose time is already known (journal entries): no date detection.
     public func process(line: UnsafeBufferPointer<UInt8>, time: Double, timeText: String, now: Double) -> [Failure] {
         lastTime.removeAll()
-        lastTime.append(Array(timeText.utf8))
+        var text = timeText
+        text.withUTF8 { lastTime.append($0) }
         lastDate = time
         lastLineTime = time
         var failures: [Failure] = []
@@ -394,8 +386,7 @@ public final class LineFilter {
                 matchedLines.append(to: &record.matches)
                 cached = false
             }
-            let hit = FailureMatch(regexIndex: index, record: record, time: date, hasMLFID: mlfid != nil,
-                                   defaultRaw: defaultRaw)
+            let hit = FailureMatch(regexIndex: index, record: record, time: date, defaultRaw: defaultRaw)
             if !deliver(consume hit, mlfid: mlfid, to: report) {
                 if !cached { recordPool.recycle(&record) }
                 return

@@ -53,38 +53,23 @@ public final class CompiledRegex {
         case failed(Int32)
     }
 
-    /// Limits that bound the time a single subject can cost.
-    public struct Limits: Sendable {
-        public var matchLimit: UInt32 = 1_000_000
-        public var depthLimit: UInt32 = 10_000
-        public init() {}
-    }
+    /// PCRE2's match and depth limits: they bound the time a single subject can cost.
+    private static let matchLimit: UInt32 = 1_000_000
+    private static let depthLimit: UInt32 = 10_000
 
     /// Compiles `pattern` (already in PCRE2's dialect). `multiline` makes `^`/`$` match at line breaks.
     /// `asciiVariant`: also compile the pattern for ASCII subjects (for regexes searched on
-    /// every log line; see ``search(_:from:anchored:ascii:)``).
+    /// every log line; see ``search(_:from:ascii:)``).
     /// `jit`: false for a pattern searched once or twice (the interpreter is cheaper then).
-    public init(pcre2 pattern: String, multiline: Bool = false, caseless: Bool = false, limits: Limits = Limits(),
+    public init(pcre2 pattern: String, multiline: Bool = false, caseless: Bool = false,
                 asciiVariant: Bool = false, jit: Bool = true) throws(RegexCompileError) {
         self.pattern = pattern
-        var options: UInt32 = PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES
-        if multiline { options |= PCRE2_MULTILINE }
-        if caseless { options |= PCRE2_CASELESS }
-        var errorCode: Int32 = 0
-        var errorOffset: Int = 0
-        let compiled: OpaquePointer? = pattern.withCString { cPattern in
-            cPattern.withMemoryRebound(to: UInt8.self, capacity: pattern.utf8.count + 1) { bytes in
-                pcre2_compile_8(bytes, pattern.utf8.count, options, &errorCode, &errorOffset, nil)
-            }
-        }
-        guard let compiled else {
-            throw RegexCompileError(pattern: pattern, offset: errorOffset, message: Self.errorMessage(errorCode))
-        }
+        let compiled = try Self.compile(pattern, PCRE2_UTF | PCRE2_UCP | PCRE2_DUPNAMES, multiline: multiline, caseless: caseless)
         code = compiled
         matchData = pcre2_match_data_create_from_pattern_8(compiled, nil)
         matchContext = pcre2_match_context_create_8(nil)
-        pcre2_set_match_limit_8(matchContext, limits.matchLimit)
-        pcre2_set_depth_limit_8(matchContext, limits.depthLimit)
+        pcre2_set_match_limit_8(matchContext, Self.matchLimit)
+        pcre2_set_depth_limit_8(matchContext, Self.depthLimit)
         utfOvector = pcre2_get_ovector_pointer_8(matchData)
         ovector = utfOvector
         wantsASCIIVariant = asciiVariant && pattern.utf8.allSatisfy { $0 < 0x80 }
@@ -118,9 +103,10 @@ public final class CompiledRegex {
         }
     }
 
-    /// `pattern` compiled without UTF and UCP, JIT-compiled; nil when either step fails.
-    private static func compileASCII(_ pattern: String, multiline: Bool, caseless: Bool) -> OpaquePointer? {
-        var options: UInt32 = PCRE2_DUPNAMES | PCRE2_NEVER_UTF | PCRE2_NEVER_UCP
+    /// `pcre2_compile` of `pattern` with `options`, plus multi-line and caseless mode when asked.
+    private static func compile(_ pattern: String, _ options: UInt32, multiline: Bool,
+                                caseless: Bool) throws(RegexCompileError) -> OpaquePointer {
+        var options = options
         if multiline { options |= PCRE2_MULTILINE }
         if caseless { options |= PCRE2_CASELESS }
         var errorCode: Int32 = 0
@@ -130,7 +116,16 @@ public final class CompiledRegex {
                 pcre2_compile_8(bytes, pattern.utf8.count, options, &errorCode, &errorOffset, nil)
             }
         }
-        guard let compiled else { return nil }
+        guard let compiled else {
+            throw RegexCompileError(pattern: pattern, offset: errorOffset, message: errorMessage(errorCode))
+        }
+        return compiled
+    }
+
+    /// `pattern` compiled without UTF and UCP, JIT-compiled; nil when either step fails.
+    private static func compileASCII(_ pattern: String, multiline: Bool, caseless: Bool) -> OpaquePointer? {
+        guard let compiled = try? compile(pattern, PCRE2_DUPNAMES | PCRE2_NEVER_UTF | PCRE2_NEVER_UCP,
+                                          multiline: multiline, caseless: caseless) else { return nil }
         guard pcre2_jit_compile_8(compiled, PCRE2_JIT_COMPLETE) == 0 else {
             pcre2_code_free_8(compiled)
             return nil
@@ -169,6 +164,7 @@ public final class CompiledRegex {
     }
 
     /// Whether a match at offset 0 can begin with `byte` (false only when certain).
+    @inline(__always)
     func canStart(with byte: UInt8) -> Bool {
         guard let set = anchoredFirstBytes else { return true }
         let bit = UInt64(1) << UInt64(byte & 63)
@@ -184,15 +180,9 @@ public final class CompiledRegex {
     @inline(__always)
     private func mayMatch(_ subject: UnsafeBufferPointer<UInt8>) -> Bool {
         if subject.count < minimumLength { return false }
-        guard let set = anchoredFirstBytes else { return true }
-        guard let first = subject.first else { return minimumLength == 0 }
-        let bit = UInt64(1) << UInt64(first & 63)
-        switch first >> 6 {
-        case 0: return set.0 & bit != 0
-        case 1: return set.1 & bit != 0
-        case 2: return set.2 & bit != 0
-        default: return set.3 & bit != 0
-        }
+        // An empty subject got past the length check: the pattern can match empty.
+        guard let first = subject.first else { return true }
+        return canStart(with: first)
     }
 
     deinit {
@@ -208,22 +198,20 @@ public final class CompiledRegex {
     /// `ascii`: the caller knows every byte of `subject` is ASCII (the faster code may run).
     /// After `.matched`, ``range(ofGroup:)`` reads the captures until the next call.
     @inline(__always)
-    public func search(_ subject: UnsafeBufferPointer<UInt8>, from start: Int = 0, anchored: Bool = false,
-                       ascii: Bool = false) -> MatchOutcome {
+    public func search(_ subject: UnsafeBufferPointer<UInt8>, from start: Int = 0, ascii: Bool = false) -> MatchOutcome {
         if start == 0 && !mayMatch(subject) { return .noMatch }
         let base = subject.baseAddress ?? Self.emptySubject
         if jitState == .untried { prepareJIT() }
         let rc: Int32
-        if ascii && !anchored, let asciiCode {
+        if ascii, let asciiCode {
             ovector = asciiOvector.unsafelyUnwrapped
             rc = pcre2_jit_match_8(asciiCode, base, subject.count, start, 0, asciiMatchData, matchContext)
         } else {
             ovector = utfOvector
-            if jitState == .compiled && !anchored {
+            if jitState == .compiled {
                 rc = pcre2_jit_match_8(code, base, subject.count, start, 0, matchData, matchContext)
             } else {
-                let options: UInt32 = PCRE2_NO_UTF_CHECK | (anchored ? PCRE2_ANCHORED : 0)
-                rc = pcre2_match_8(code, base, subject.count, start, options, matchData, matchContext)
+                rc = pcre2_match_8(code, base, subject.count, start, PCRE2_NO_UTF_CHECK, matchData, matchContext)
             }
         }
         if rc >= 0 { return .matched }

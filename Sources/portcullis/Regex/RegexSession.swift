@@ -35,8 +35,10 @@ struct RegexSession {
         let failSource = FilterSource(argument: command.filter, configDirectory: command.config, isFailRegex: true)
         var definition = try failSource.load()
         failRegexSources = definition.failRegex
-        if let ignore = command.ignoreRegex {
-            let ignoreSource = FilterSource(argument: ignore, configDirectory: command.config, isFailRegex: false)
+        let ignoreSource = command.ignoreRegex.map {
+            FilterSource(argument: $0, configDirectory: command.config, isFailRegex: false)
+        }
+        if let ignoreSource {
             let ignoreDefinition = try ignoreSource.load()
             definition.ignoreRegex = ignoreDefinition.failRegex + ignoreDefinition.ignoreRegex
         }
@@ -55,9 +57,7 @@ struct RegexSession {
         if !command.json {
             output.write("\nRunning tests\n=============\n\n")
             output.write(failSource.banner)
-            if let ignore = command.ignoreRegex {
-                output.write(FilterSource(argument: ignore, configDirectory: command.config, isFailRegex: false).banner)
-            }
+            if let ignoreSource { output.write(ignoreSource.banner) }
             if let maxLines = command.effectiveMaxLines { output.write("Use         maxlines : \(maxLines)\n") }
             if let pattern = command.datePattern { output.write("Use      datepattern : \(pattern)\n") }
         }
