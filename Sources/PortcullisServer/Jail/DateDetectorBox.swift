@@ -9,11 +9,7 @@ final class DateDetectorBox: @unchecked Sendable {
     private let detector: DateDetector
 
     init(definition: FilterDefinition, timeZone: String?) throws {
-        if let pattern = definition.datePattern, !pattern.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            detector = try DateDetector(datePattern: pattern, defaultTimeZone: timeZone)
-        } else {
-            detector = DateDetector(defaultTimeZone: timeZone)
-        }
+        detector = try DateDetector(definition: definition, timeZone: timeZone)
     }
 
     /// The time written on `line`, nil when it has none.
