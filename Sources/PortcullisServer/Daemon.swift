@@ -90,6 +90,7 @@ public actor Daemon {
         // Commands are answered once the jails run (clients connecting earlier wait in the backlog).
         listener.start()
         let purge = startPurging()
+        let healing = startHealing()
         for await signal in signals.events {
             switch signal {
             case .stop:
@@ -105,8 +106,9 @@ public actor Daemon {
         }
         log.log(.info, "fail2ban.server", "Shutdown in progress...")
         purge.cancel()
+        healing.cancel()
         listener.stop()
-        await stopJails(only: nil)
+        await stopJails(only: nil, daemonShutdown: true)
         pidFile.remove()
         log.log(.info, "fail2ban.server", "Exiting Fail2ban")
         signals.cancel()
@@ -145,12 +147,12 @@ public actor Daemon {
         await jail.start()
     }
 
-    func stopJails(only name: String?) async {
+    func stopJails(only name: String?, daemonShutdown: Bool = false) async {
         let names = name.map { [$0] } ?? jailOrder.reversed()
         for name in names {
             guard let jail = jails.removeValue(forKey: name) else { continue }
             jailOrder.removeAll { $0 == name }
-            await jail.stop()
+            await jail.stop(daemonShutdown: daemonShutdown)
         }
     }
 
@@ -218,6 +220,25 @@ public actor Daemon {
         guard let jail = jails[name] else { throw .unknownJail(name) }
         return jail
     }
+
+    // MARK: - Self-healing
+
+    /// How often every jail's actions are checked against the firewall (`actioncheck`).
+    static let healingInterval: Duration = .seconds(5)
+
+    /// Bans that vanish with a firewall reload (fail2ban's issues #2055, #1680) come back: every
+    /// few seconds each jail checks its actions and re-bans what a repair lost.
+    private func startHealing() -> Task<Void, Never> {
+        Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: Self.healingInterval)
+                guard let self, !Task.isCancelled else { return }
+                for jail in await self.runningJails() { _ = await jail.healActions() }
+            }
+        }
+    }
+
+    func runningJails() -> [JailRuntime] { jailOrder.compactMap { jails[$0] } }
 
     // MARK: - Store upkeep
 

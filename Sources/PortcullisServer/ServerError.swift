@@ -11,6 +11,8 @@ public enum ServerError: Error, CustomStringConvertible, Sendable {
     case invalidValue(option: String, value: String, reason: String)
     case store(String)
     case unsupported(String)
+    /// A command the daemon will not carry out as asked, with what to do instead.
+    case refused(String)
 
     public var description: String {
         switch self {
@@ -24,6 +26,7 @@ public enum ServerError: Error, CustomStringConvertible, Sendable {
         case .invalidValue(let option, let value, let reason): "Invalid value '\(value)' for \(option): \(reason)"
         case .store(let message): message
         case .unsupported(let message): message
+        case .refused(let message): message
         }
     }
 }

@@ -25,6 +25,8 @@ public protocol BanStore: Actor {
     func addBans(_ bans: [StoredBan]) async throws(StoreError)
     /// Unbans: removes the current ban of `ip` in `jail`; history and ban history stay.
     func removeBan(jail: String, ip: String) async throws(StoreError)
+    /// Unbans many addresses of one jail in one transaction (expiry, a batch of manual unbans).
+    func removeBans(jail: String, ips: [String]) async throws(StoreError)
     /// Unbans every address of one jail, or of every jail when `jail` is nil; history stays.
     func removeBans(jail: String?) async throws(StoreError)
     /// fail2ban's manual unban (`unbanip`, `unban --all`), which also resets `bantime.increment`:

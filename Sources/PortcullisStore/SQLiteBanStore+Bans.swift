@@ -23,9 +23,19 @@ extension SQLiteBanStore {
     }
 
     public func removeBan(jail: String, ip: String) async throws(StoreError) {
-        try await write("remove the ban of \(ip) in jail '\(jail)'") { db in
+        try await removeBans(jail: jail, ips: [ip], operation: "remove the ban of \(ip) in jail '\(jail)'")
+    }
+
+    public func removeBans(jail: String, ips: [String]) async throws(StoreError) {
+        try await removeBans(jail: jail, ips: ips, operation: "remove \(ips.count) bans in jail '\(jail)'")
+    }
+
+    private func removeBans(jail: String, ips: [String], operation: @autoclosure () -> String) async throws(StoreError) {
+        if ips.isEmpty { return }
+        try await write(operation()) { db in
             // Cached: expiry runs it for every ban.
-            try db.cachedStatement(sql: "DELETE FROM current_bans WHERE jail = ? AND ip = ?").execute(arguments: [jail, ip])
+            let statement = try db.cachedStatement(sql: "DELETE FROM current_bans WHERE jail = ? AND ip = ?")
+            for ip in ips { try statement.execute(arguments: [jail, ip]) }
         }
     }
 

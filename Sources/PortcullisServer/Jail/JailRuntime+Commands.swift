@@ -42,7 +42,17 @@ extension JailRuntime {
     func isBanned(_ id: String) -> Bool { core.bans.contains(id) }
 
     /// `set <jail> banip <ip> …`: the number of addresses newly banned.
-    func banIPs(_ ids: [String]) async -> Int {
+    /// `set <jail> banip [--force] <ip> …`: the number banned. An address the jail ignores
+    /// (`ignoreip`, `ignoreself`, `ignorecommand`) is refused with the reason, and nothing is banned,
+    /// unless `--force` is given: the whitelist stays on top even of manual bans.
+    func banIPs(_ ids: [String], force: Bool = false) async throws(ServerError) -> Int {
+        if !force {
+            for id in ids {
+                guard let reason = await ignoredBy(id) else { continue }
+                throw .refused("\(id) is ignored by jail '\(name)' (\(reason)); nothing was banned. "
+                    + "To ban it anyway: set \(name) banip --force \(id)")
+            }
+        }
         var tickets: [BanTicket] = []
         let now = Clock.now()
         for id in ids {
@@ -60,18 +70,19 @@ extension JailRuntime {
     /// `set <jail> unbanip [--report-absent] <ip> …`: the number unbanned; absent ones are an
     /// error only when reported.
     func unbanIPs(_ ids: [String], reportAbsent: Bool) async throws(ServerError) -> Int {
-        var count = 0
+        var lifted: [BanTicket] = []
         var missed: [String] = []
         for id in ids {
             // A manual unban also forgets the address' ban history, as fail2ban's does.
             try? await store.forgetBans(jail: name, ip: id)
             if let ticket = core.unban(id) {
-                await unbanned(ticket)
-                count += 1
+                lifted.append(ticket)
             } else {
                 missed.append(id)
             }
         }
+        await unbanned(lifted)
+        let count = lifted.count
         if reportAbsent, !missed.isEmpty {
             throw .invalidValue(option: "unbanip", value: missed.joined(separator: ", "), reason: "not banned")
         }
@@ -153,7 +164,9 @@ extension JailRuntime {
             return n
         }
         switch option {
-        case "banip": return .int(await banIPs(Array(words.dropFirst())))
+        case "banip":
+            let force = value == "--force"
+            return .int(try await banIPs(Array(words.dropFirst(force ? 2 : 1)), force: force))
         case "unbanip":
             let reportAbsent = value == "--report-absent"
             return .int(try await unbanIPs(Array(words.dropFirst(reportAbsent ? 2 : 1)), reportAbsent: reportAbsent))
@@ -227,10 +240,8 @@ extension JailRuntime {
     /// `reban`: hands every current ban to the actions again (after a firewall lost them).
     func reban() -> Int {
         let tickets = core.bans.tickets
-        for ticket in tickets {
-            log.log(.notice, "fail2ban.actions", "[\(name)] Reban \(ticket.id)")
-            worker.submit(.reban(BanInfo(ticket)))
-        }
+        for ticket in tickets { log.log(.notice, "fail2ban.actions", "[\(name)] Reban \(ticket.id)") }
+        if !tickets.isEmpty { worker.submit(.reban(tickets.map { BanInfo($0) })) }
         return tickets.count
     }
 }
@@ -276,5 +287,17 @@ extension JailRuntime {
         case "datepattern": return .string(value)
         default: return .int(maxLines)
         }
+    }
+}
+
+extension JailRuntime {
+    /// Self-healing: asks every action whether the firewall still holds what it put there
+    /// (`actioncheck` for shell actions), repairs what was lost and bans every current address
+    /// again in one batch. Returns the number of addresses banned again.
+    func healActions() async -> Int {
+        var repaired = false
+        for action in worker.actions where await action.checkAndRepair(log: log, jail: name) { repaired = true }
+        guard repaired else { return 0 }
+        return reban()
     }
 }

@@ -31,6 +31,12 @@ actor JailRuntime {
     var isIdle = false
     /// Bans decided while a batch of lines is processed, recorded together at its end.
     var batchBans: [BanTicket] = []
+    /// Files being read again from the start after a rewrite in place or a replacement (a
+    /// blocklist such as Krawl's `malicious_ips.txt`, rewritten every few minutes). Until the
+    /// end is reached, a line of an address already banned is the list being synced, not news:
+    /// only new addresses are banned, and the rest is not logged one "already banned" at a time.
+    var resyncingFiles: Set<String> = []
+    var resyncedAlreadyBanned = 0
 
     init(definition: JailDefinition, store: any BanStore, log: ServerLog) throws(ServerError) {
         name = definition.name
@@ -62,7 +68,7 @@ actor JailRuntime {
             log.log(.error, "fail2ban.jail", "[\(definition.name)] Python action '\(python.name)' (\(python.path)) is not supported by Portcullis; the jail runs without it")
         }
         let banTime = core.settings.banTime
-        let actions = definition.actions.map { CommandAction(definition: $0, log: log.sink, jailBanTime: banTime) }
+        let actions: [any JailAction] = definition.actions.map { CommandAction(definition: $0, log: log.sink, jailBanTime: banTime) }
         worker = ActionWorker(jail: definition.name, actions: actions, log: log)
     }
 
@@ -91,8 +97,9 @@ actor JailRuntime {
     }
 
     /// Stops reading, saves log positions and stops the actions (`actionstop`). Bans stay in the
-    /// store and come back at the next start.
-    func stop() async {
+    /// store and come back at the next start. When the whole daemon shuts down, native sets stay
+    /// in the kernel (their elements time out by themselves), so a restart leaves no gap.
+    func stop(daemonShutdown: Bool = false) async {
         readTask?.cancel()
         expiryTask?.cancel()
         watcher?.stop()
@@ -101,7 +108,9 @@ actor JailRuntime {
         await worker.drain()
         let banned = core.bans.tickets.map { BanInfo($0) }
         for action in worker.actions {
-            do { try await action.flushAndStop(banned: banned) } catch {
+            do {
+                if daemonShutdown { try await action.shutDown(banned: banned) } else { try await action.flushAndStop(banned: banned) }
+            } catch {
                 log.log(.error, "fail2ban.actions", "[\(name)] \(error)")
             }
         }
@@ -178,6 +187,7 @@ actor JailRuntime {
             await process(batch)
         case .rotated(let path, let how):
             log.log(.info, "fail2ban.filter", "[\(name)] Log rotation detected for \(path) (\(how))")
+            resyncingFiles.insert(path)
         case .missing(let path):
             log.log(.warning, "fail2ban.filter", "[\(name)] Log file \(path) is missing; waiting for it")
         case .error(let error):
@@ -207,6 +217,7 @@ actor JailRuntime {
     func process(_ batch: LogBatch) async {
         let now = Clock.now()
         filter.options.inOperation = inOperation
+        let resyncing = resyncingFiles.contains(batch.path)
         var failures: [Failure] = []
         // Lines are bytes as the log holds them: invalid UTF-8 is repaired before matching.
         for index in batch.lineRanges.indices {
@@ -215,11 +226,19 @@ actor JailRuntime {
             }
         }
         if !isIdle {
-            for failure in failures { await handle(failure, now: now) }
+            for failure in failures { await handle(failure, now: now, resyncing: resyncing) }
             await recordAndApply(takeBatchBans())
         }
         pendingPositions[batch.path] = batch.position
-        if !inOperation, Self.reachedEnd(of: batch) { inOperation = true }
+        let atEnd = Self.reachedEnd(of: batch)
+        if !inOperation, atEnd { inOperation = true }
+        if resyncing, atEnd {
+            resyncingFiles.remove(batch.path)
+            if resyncedAlreadyBanned > 0 {
+                log.log(.info, "fail2ban.filter", "[\(name)] \(batch.path) read again: \(resyncedAlreadyBanned) address(es) already banned")
+                resyncedAlreadyBanned = 0
+            }
+        }
         await savePositions(force: false)
     }
 
@@ -244,9 +263,13 @@ actor JailRuntime {
 
     // MARK: - Failures and bans
 
-    func handle(_ failure: Failure, now: Double) async {
+    func handle(_ failure: Failure, now: Double, resyncing: Bool = false) async {
         guard let ticket = FailureTicket(failure, now: now) else { return }
         let id = ticket.id
+        if resyncing, core.bans.contains(id) {
+            resyncedAlreadyBanned += 1
+            return
+        }
         if let reason = await ignoredBy(id) {
             log.log(.info, "fail2ban.filter", "[\(name)] Ignore \(id) by \(reason)")
             return
@@ -301,8 +324,8 @@ actor JailRuntime {
                 log.log(.notice, "fail2ban.actions", "[\(name)] Increase Ban \(ticket.id) (\(ticket.banCount) # \(Self.duration(ticket.banTime)) -> \(ticket.endTime.map(Clock.text) ?? "permanent"))")
             }
             log.log(.notice, "fail2ban.actions", "[\(name)] Ban \(ticket.id)")
-            worker.submit(.ban(BanInfo(ticket)))
         }
+        worker.submit(.ban(tickets.map { BanInfo($0) }))
     }
 
     /// The ignore decision; `ignorecommand` may run, so the checker's cache is written back after.
@@ -321,6 +344,8 @@ actor JailRuntime {
             log.log(.error, "fail2ban.actions", "[\(name)] Restore bans failed: \(error)")
             return
         }
+        var restored: [BanInfo] = []
+        restored.reserveCapacity(stored.count)
         for ban in stored {
             if let reason = await ignoredBy(ban.ip) {
                 log.log(.info, "fail2ban.filter", "[\(name)] Ignore \(ban.ip) by \(reason)")
@@ -330,8 +355,10 @@ actor JailRuntime {
             ticket.restored = true
             guard core.restore(ticket, now: now) else { continue }
             log.log(.notice, "fail2ban.actions", "[\(name)] Restore Ban \(ticket.id)")
-            worker.submit(.ban(BanInfo(ticket)))
+            restored.append(BanInfo(ticket))
         }
+        // Every restored ban in one batch: a native set applies them in one transaction.
+        if !restored.isEmpty { worker.submit(.ban(restored)) }
     }
 
     func startExpiry() {
@@ -347,17 +374,19 @@ actor JailRuntime {
     /// Unbans what expired; returns how long to wait before looking again.
     func expireDue() async -> Double {
         let now = Clock.now()
-        for ticket in core.expire(now: now) { await unbanned(ticket) }
+        await unbanned(core.expire(now: now))
         guard let next = core.bans.nextExpiry else { return 1 }
         return min(1, max(0.01, next - now))
     }
 
-    func unbanned(_ ticket: BanTicket) async {
-        do { try await store.removeBan(jail: name, ip: ticket.id) } catch {
-            log.log(.error, "fail2ban.actions", "[\(name)] Removing the ban of \(ticket.id) from the store failed: \(error)")
+    /// Lifts bans: out of the store (one transaction), logged, and handed to the actions as one batch.
+    func unbanned(_ tickets: [BanTicket]) async {
+        guard !tickets.isEmpty else { return }
+        do { try await store.removeBans(jail: name, ips: tickets.map(\.id)) } catch {
+            log.log(.error, "fail2ban.actions", "[\(name)] Removing \(tickets.count) ban(s) from the store failed: \(error)")
         }
-        log.log(.notice, "fail2ban.actions", "[\(name)] Unban \(ticket.id)")
-        worker.submit(.unban(BanInfo(ticket)))
+        for ticket in tickets { log.log(.notice, "fail2ban.actions", "[\(name)] Unban \(ticket.id)") }
+        worker.submit(.unban(tickets.map { BanInfo($0) }))
     }
 
     static func duration(_ seconds: Double) -> String {
