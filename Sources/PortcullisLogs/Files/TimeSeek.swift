@@ -8,8 +8,8 @@ enum TimeSeek {
     /// Lines looked at after a probe point for a date before giving up on it.
     static let probeLines = 8
 
-    /// The offset of the first complete line at or after `from` dated at or after `time`; if
-    /// none, the end of the last complete line (a trailing partial line is read when completed).
+    /// The offset of the first complete line at or after `from` dated at or after `time`, moved
+    /// back over the undated lines just before it; if none, the end of the last dated line.
     static func offset(fd: Int32, size: UInt64, from: UInt64, time: Double,
                        dateOfLine: (UnsafeBufferPointer<UInt8>) -> Double?) -> UInt64 {
         var reader = FileLineReader(fd: fd, size: size)
@@ -36,11 +36,17 @@ enum TimeSeek {
             }
             if found.date >= time { high = found.start } else { low = found.next }
         }
+        // Undated lines after the last line known older are read too (as fail2ban does): a
+        // file without any date, such as a blocklist of one address per line, is read whole.
         var at = low
+        var start = low
         while let line = reader.line(at: at) {
-            if let d = date(line.bytes), d >= time { return at }
+            if let d = date(line.bytes) {
+                if d >= time { return start }
+                start = line.next
+            }
             at = line.next
         }
-        return at
+        return start
     }
 }
