@@ -79,6 +79,8 @@ install: release
 	for name in fail2ban-client fail2ban-server fail2ban-regex; do ln -sf portcullis $(DESTDIR)$(PREFIX)/bin/$$name; done
 	sed 's|@BINDIR@|$(PREFIX)/bin|g' dist/portcullis.service > $(DESTDIR)$(UNITDIR)/portcullis.service
 	@if [ -e $(DESTDIR)$(CONFDIR) ]; then echo "$(DESTDIR)$(CONFDIR) exists: left as it is"; \
+	  for f in config/action.d/portcullis-*.conf; do t=$(DESTDIR)$(CONFDIR)/action.d/$$(basename $$f); \
+	    if [ ! -e $$t ]; then install -D -m 0644 $$f $$t && echo "added $$t (Portcullis' own action, new file)"; fi; done; \
 	else install -d $(DESTDIR)$(CONFDIR) && cp -R config/. $(DESTDIR)$(CONFDIR)/ && echo "installed the default config in $(DESTDIR)$(CONFDIR)"; fi
 
 uninstall:

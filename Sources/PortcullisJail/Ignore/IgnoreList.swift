@@ -72,6 +72,16 @@ public struct IgnoreList: Sendable {
     /// As `get <jail> ignoreip` prints them: networks and host names first, then single addresses.
     public var entries: [String] { (others + singles).map(\.description) }
 
+    /// The address and network entries (not host names): what a firewall's whitelist rules hold.
+    public var networks: [IPAddress] {
+        (singles + others).compactMap {
+            switch $0 {
+            case .address(let address), .network(let address): address
+            case .hostName: nil
+            }
+        }
+    }
+
     /// The host-name entries, so the daemon can resolve them ahead of time.
     public var hostNames: [String] {
         others.compactMap { if case .hostName(let name) = $0 { return name } else { return nil } }

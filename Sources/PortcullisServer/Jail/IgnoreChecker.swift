@@ -27,6 +27,17 @@ struct IgnoreChecker: Sendable {
         cache = Self.cache(for: cacheOptions)
     }
 
+    /// What a native firewall set keeps out of its bans, as accept rules on top: the address and
+    /// network entries, the host's own addresses (`ignoreself`) and the host names' addresses as
+    /// they resolve now. `ignorecommand` cannot be a rule; it still keeps its addresses from bans.
+    var firewallWhitelist: [String] {
+        var networks = list.networks
+        if list.ignoreSelf { networks += Self.selfAddresses }
+        for name in list.hostNames { networks += resolved[name] ?? HostAddresses.resolve(name) }
+        var seen = Set<String>()
+        return networks.map(\.description).filter { seen.insert($0).inserted }
+    }
+
     /// `ignorecache = key="<ip>", max-count=100, max-time=5m`, or no cache.
     private static func cache(for options: String?) -> IgnoreCache? {
         options.flatMap { try? IgnoreCache.Settings(option: $0) }.map { IgnoreCache(settings: $0) }
