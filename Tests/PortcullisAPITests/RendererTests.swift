@@ -125,11 +125,12 @@ import Testing
         #expect(PrometheusRenderer.escapeLabel("a\nb") == "a\\nb")
     }
 
-    @Test func unknownFwtypeNamesTheValidOnes() {
+    @Test func unknownFwtypeNamesTheValidOnes() throws {
         #expect(throws: BanListQuery.Invalid(message: "unknown fwtype 'pf'; valid values: raw, iptables, iptables-restore, nftables, json, csv, aws-waf")) {
             try BanListQuery([("fwtype", "pf")])
         }
-        #expect(try BanListQuery([("fwtype", "AWS-WAF"), ("version", "6"), ("jail", "sshd")]).format == .awsWAF)
+        let query = try BanListQuery([("fwtype", "AWS-WAF"), ("version", "6"), ("jail", "sshd")])
+        #expect(query.format == .awsWAF && query.version == .v6 && query.jail == "sshd")
         #expect(throws: BanListQuery.Invalid.self) { try BanListQuery([("version", "5")]) }
         #expect(throws: BanListQuery.Invalid.self) { try BanListQuery([("name", "bad name")]) }
     }

@@ -3,6 +3,15 @@ import PortcullisAPI
 import PortcullisConfig
 import PortcullisTestSupport
 
+/// curl's output that is not an HTTP answer (it failed, or printed no header block).
+struct NotAnHTTPAnswer: Error, CustomStringConvertible {
+    let output: CommandOutput
+    var description: String { "curl gave no HTTP answer: \(output)" }
+}
+
+/// The server task ended before it reported a port.
+struct ServerDidNotListen: Error {}
+
 /// An HTTP answer as curl printed it with `-D -`: the status line and headers, then the body.
 struct HTTPAnswer {
     let status: Int
@@ -10,9 +19,9 @@ struct HTTPAnswer {
     let body: String
 
     init(_ output: CommandOutput) throws {
-        guard output.status == 0 else { throw Command.Failed(command: ["curl"], output: output) }
+        guard output.status == 0 else { throw NotAnHTTPAnswer(output: output) }
         let text = output.stdout
-        guard let end = text.range(of: "\r\n\r\n") else { throw Command.Failed(command: ["curl"], output: output) }
+        guard let end = text.range(of: "\r\n\r\n") else { throw NotAnHTTPAnswer(output: output) }
         let lines = text[..<end.lowerBound].components(separatedBy: "\r\n")
         status = Int(lines[0].split(separator: " ")[1]) ?? 0
         var headers: [String: String] = [:]
@@ -62,7 +71,7 @@ func withServer(token: String? = nil, prefix: String = "", source: FixedSource =
     var iterator = ports.makeAsyncIterator()
     guard let port = await iterator.next() else {
         try await task.value
-        throw TimedOut(description: "the API server stopped before listening")
+        throw ServerDidNotListen()
     }
     do {
         try await body(port)

@@ -7,7 +7,7 @@ import PortcullisTestSupport
 /// A real server on loopback, asked through curl as a cron job or Prometheus would ask it.
 @Suite(.serialized) struct ServerTests {
     @Test func everyFormatWithItsContentType() async throws {
-        try await withServer { port in
+        try await withServer { port async throws in
             for format in BanListFormat.allCases {
                 let answer = try await get(port, "/api/get_banlist?fwtype=\(format.rawValue)")
                 #expect(answer.status == 200, "\(format)")
@@ -22,7 +22,7 @@ import PortcullisTestSupport
     }
 
     @Test func jailFilterAndErrors() async throws {
-        try await withServer { port in
+        try await withServer { port async throws in
             let recidive = try await get(port, "/api/get_banlist?fwtype=raw&jail=recidive")
             #expect(recidive.body == "192.0.2.10\n198.51.100.0/24\n")
 
@@ -39,7 +39,7 @@ import PortcullisTestSupport
     }
 
     @Test func bansJailsAndMetrics() async throws {
-        try await withServer { port in
+        try await withServer { port async throws in
             let bans = try await get(port, "/api/bans?jail=sshd")
             #expect(bans.headers["content-type"] == "application/json")
             #expect(bans.body == BanListFormat.json.render(Fixture.bans.filter { $0.jail == "sshd" }))
@@ -63,7 +63,7 @@ import PortcullisTestSupport
     }
 
     @Test func tokenIsRequiredWhenConfigured() async throws {
-        try await withServer(token: "s3cret") { port in
+        try await withServer(token: "s3cret") { port async throws in
             let anonymous = try await get(port, "/api/get_banlist?fwtype=raw")
             #expect(anonymous.status == 401)
             #expect(anonymous.headers["www-authenticate"]?.hasPrefix("Bearer") == true)
@@ -78,7 +78,7 @@ import PortcullisTestSupport
     }
 
     @Test func prefixedPaths() async throws {
-        try await withServer(prefix: "/dashboard-path") { port in
+        try await withServer(prefix: "/dashboard-path") { port async throws in
             #expect(try await get(port, "/dashboard-path/api/get_banlist?fwtype=raw").body == BanListFormat.raw.render(Fixture.bans))
             #expect(try await get(port, "/dashboard-path/api/jails").status == 200)
             #expect(try await get(port, "/dashboard-path/metrics").status == 200)
@@ -92,7 +92,7 @@ import PortcullisTestSupport
         let tmp = try TemporaryDirectory()
         defer { tmp.remove() }
         let file = tmp.path + "/malicious_ips.txt"
-        try await withServer(prefix: "/dashboard-path") { port in
+        try await withServer(prefix: "/dashboard-path") { port async throws in
             let output = try await curl(["http://127.0.0.1:\(port)/dashboard-path/api/get_banlist?fwtype=raw", "-o", file])
             #expect(output.status == 0, "\(output)")
         }
@@ -103,7 +103,7 @@ import PortcullisTestSupport
     @Test func logsListeningAtNoticeAndRequestsAtDebug() async throws {
         let log = LogLines()
         var listening = 0
-        try await withServer(prefix: "/p", log: log) { port in
+        try await withServer(prefix: "/p", log: log) { port async throws in
             listening = port
             _ = try await get(port, "/p/api/jails")
         }
@@ -114,7 +114,7 @@ import PortcullisTestSupport
 
     @Test func cancellingTheTaskClosesThePort() async throws {
         var port = 0
-        try await withServer { listening in
+        try await withServer { listening async throws in
             port = listening
             #expect(try await get(port, "/metrics").status == 200)
         }
@@ -124,7 +124,7 @@ import PortcullisTestSupport
     }
 
     @Test func listeningFailureIsATypedError() async throws {
-        try await withServer { port in
+        try await withServer { port async throws in
             let busy = APIServer(settings: APISettings(enabled: true, port: port, file: "/etc/fail2ban/fail2ban.local", line: 4),
                                  source: FixedSource(), log: nil)
             await #expect { try await busy.run() } throws: { error in
