@@ -142,3 +142,11 @@ import Testing
         #expect(!BearerAuthMiddleware.constantTimeEqual([], Array("a".utf8)))
     }
 }
+
+/// What the notice line says an administrator can paste into a browser or curl.
+@Suite struct ListeningURLTests {
+    @Test func ipv6HostsAreBracketed() {
+        #expect(APIServer.url(host: "127.0.0.1", port: 8710, prefix: "") == "http://127.0.0.1:8710")
+        #expect(APIServer.url(host: "::1", port: 8710, prefix: "/dashboard-path") == "http://[::1]:8710/dashboard-path")
+    }
+}

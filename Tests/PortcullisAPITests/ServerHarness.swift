@@ -57,11 +57,11 @@ final class LogLines: @unchecked Sendable {
     var all: [(level: LogLevel, logger: String, message: String)] { lock.withLock { lines } }
 }
 
-/// Runs a real `APIServer` on 127.0.0.1 with a system-chosen port for `body`, then cancels it
+/// Runs a real `APIServer` on `bind` (127.0.0.1) with a system-chosen port for `body`, then cancels it
 /// and waits until it returned. Hands `body` the port.
-func withServer(token: String? = nil, prefix: String = "", source: FixedSource = FixedSource(), log: LogLines? = nil,
+func withServer(bind: String = "127.0.0.1", token: String? = nil, prefix: String = "", source: FixedSource = FixedSource(), log: LogLines? = nil,
                 _ body: (Int) async throws -> Void) async throws {
-    let settings = APISettings(enabled: true, bind: "127.0.0.1", port: 0, token: token, prefix: prefix)
+    let settings = APISettings(enabled: true, bind: bind, port: 0, token: token, prefix: prefix)
     let server = APIServer(settings: settings, source: source, log: log?.sink)
     let (ports, continuation) = AsyncStream<Int>.makeStream()
     let task = Task {

@@ -112,6 +112,17 @@ import PortcullisTestSupport
         #expect(lines.contains { $0.level == .debug && $0.message == "127.0.0.1 GET /p/api/jails 200" })
     }
 
+    @Test(.enabled(if: (try? Command.run(["ip", "-6", "addr", "show", "lo"]))?.stdout.contains("::1/128") == true))
+    func ipv6LoopbackBind() async throws {
+        let log = LogLines()
+        try await withServer(bind: "::1", log: log) { port async throws in
+            let answer = try HTTPAnswer(await curl(["-D", "-", "http://[::1]:\(port)/api/get_banlist?fwtype=raw"]))
+            #expect(answer.status == 200 && answer.body == BanListFormat.raw.render(Fixture.bans))
+            #expect(log.all.contains { $0.message == "API listening on http://[::1]:\(port)" })
+            #expect(log.all.contains { $0.message == "::1 GET /api/get_banlist?fwtype=raw 200" })
+        }
+    }
+
     @Test func cancellingTheTaskClosesThePort() async throws {
         var port = 0
         try await withServer { listening async throws in
