@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // System library shim: Debian's libpcre2-dev (10.42).
@@ -41,6 +42,11 @@ let package = Package(
         // The control protocol: framing, values, the socket client and fail2ban-client's output shapes.
         .target(name: "PortcullisClient", dependencies: ["PortcullisConfig"]),
 
+        // The ban-list export API: an HTTP server (Hummingbird 2) with Krawl-compatible formats and metrics.
+        .target(name: "PortcullisAPI", dependencies: [
+            "PortcullisConfig", .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
+
         // The daemon: wires log sources, filters, jails, the store and actions; the control socket.
         .target(name: "PortcullisServer", dependencies: [
             "PortcullisConfig", "PortcullisFilter", "PortcullisJail", "PortcullisLogs",
@@ -68,5 +74,6 @@ let package = Package(
         .testTarget(name: "PortcullisClientTests", dependencies: ["PortcullisClient", "PortcullisTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["PortcullisTestSupport"]),
         .testTarget(name: "PortcullisServerTests", dependencies: ["PortcullisServer", "PortcullisClient", "PortcullisConfig", "PortcullisTestSupport"]),
+        .testTarget(name: "PortcullisAPITests", dependencies: ["PortcullisAPI", "PortcullisConfig", "PortcullisTestSupport"]),
     ]
 )
