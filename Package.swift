@@ -50,7 +50,7 @@ let package = Package(
         // The daemon: wires log sources, filters, jails, the store and actions; the control socket.
         .target(name: "PortcullisServer", dependencies: [
             "PortcullisConfig", "PortcullisFilter", "PortcullisJail", "PortcullisLogs",
-            "PortcullisActions", "PortcullisStore", "PortcullisClient",
+            "PortcullisActions", "PortcullisStore", "PortcullisClient", "PortcullisAPI",
         ]),
 
         // The executable: argument parsing and dispatch (also by argv[0]).

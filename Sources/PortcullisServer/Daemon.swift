@@ -1,4 +1,5 @@
 import Foundation
+import PortcullisAPI
 import PortcullisClient
 import PortcullisConfig
 import PortcullisStore
@@ -18,6 +19,8 @@ public actor Daemon {
     /// `dbpurgeage` in seconds (0 or less: never purge).
     var dbPurgeAge: Double
     var dbMaxMatches: Int?
+    /// When the daemon started (epoch seconds), for `/metrics`.
+    nonisolated let startTime = Clock.now()
 
     /// Opens the log target and the store. Nothing is started until `run()`.
     public init(configuration: ServerConfiguration) throws(ServerError) {
@@ -67,7 +70,11 @@ public actor Daemon {
         log.log(.info, "fail2ban.server", "Starting \(PortcullisVersion.description)")
         // A tree that cannot be read stops the start here, before the socket or pid file exist.
         let selection: JailSelection
-        do { selection = try readJails(only: nil) } catch {
+        let api: APISettings
+        do {
+            selection = try readJails(only: nil)
+            api = try readAPISettings()
+        } catch {
             log.log(.critical, "fail2ban.configreader", "\(error)")
             throw error
         }
@@ -91,6 +98,7 @@ public actor Daemon {
         listener.start()
         let purge = startPurging()
         let healing = startHealing()
+        let apiServer = startAPI(api)
         for await signal in signals.events {
             switch signal {
             case .stop:
@@ -107,6 +115,7 @@ public actor Daemon {
         log.log(.info, "fail2ban.server", "Shutdown in progress...")
         purge.cancel()
         healing.cancel()
+        apiServer?.cancel()
         listener.stop()
         await stopJails(only: nil, daemonShutdown: true)
         pidFile.remove()
@@ -220,6 +229,30 @@ public actor Daemon {
         guard let jail = jails[name] else { throw .unknownJail(name) }
         return jail
     }
+
+    // MARK: - Export API
+
+    func readAPISettings() throws(ServerError) -> APISettings {
+        do { return try APISettings.read(configDirectory: configuration.configDirectory) } catch {
+            throw .configuration("\(error)")
+        }
+    }
+
+    /// The export API (`[API] enabled = true`), or nil when off. A server that cannot bind is
+    /// logged with the `[API]` section's place; the daemon keeps running without it.
+    private func startAPI(_ settings: APISettings) -> Task<Void, Never>? {
+        guard settings.enabled else { return nil }
+        let server = APIServer(settings: settings, source: DaemonExportSource(daemon: self), log: log.sink)
+        let log = log
+        return Task {
+            do { try await server.run() } catch {
+                log.log(.error, APIServer.logger, "\(error)")
+            }
+        }
+    }
+
+    /// Feed counters for `/metrics`.
+    func feedMetrics() async -> [FeedMetrics] { [] }
 
     // MARK: - Self-healing
 

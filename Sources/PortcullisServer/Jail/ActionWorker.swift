@@ -1,3 +1,4 @@
+import Foundation
 import PortcullisActions
 import PortcullisConfig
 
@@ -21,6 +22,7 @@ final class ActionWorker: Sendable {
     private let task: Task<Void, Never>
     let actions: [any JailAction]
     let retries: ActionRetryQueue
+    private let errors = ErrorTally()
 
     init(jail: String, actions: [any JailAction], log: ServerLog) {
         let (stream, continuation) = AsyncStream<ActionOperation>.makeStream()
@@ -28,15 +30,19 @@ final class ActionWorker: Sendable {
         self.continuation = continuation
         self.actions = actions
         self.retries = retries
+        let errors = errors
         task = Task {
             await retries.start()
             for await operation in stream {
                 for action in actions {
-                    await action.perform(operation, retries: retries, log: log, jail: jail)
+                    errors.add(await action.perform(operation, retries: retries, log: log, jail: jail))
                 }
             }
         }
     }
+
+    /// Failed commands and transactions so far (`portcullis_action_errors_total`).
+    var errorCount: Int { errors.value }
 
     func submit(_ operation: ActionOperation) { continuation.yield(operation) }
 
@@ -46,4 +52,12 @@ final class ActionWorker: Sendable {
         await task.value
         await retries.stop()
     }
+}
+
+/// A counter written by the worker's task and read by `/metrics`.
+private final class ErrorTally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add(_ n: Int) { if n > 0 { lock.withLock { count += n } } }
+    var value: Int { lock.withLock { count } }
 }

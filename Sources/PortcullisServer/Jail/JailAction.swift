@@ -15,8 +15,9 @@ protocol JailAction: Actor {
     func flushAndStop(banned: [BanInfo]) async throws
     /// The daemon shuts down: what must survive the restart stays in place.
     func shutDown(banned: [BanInfo]) async throws
-    /// Runs one operation; failures are logged (with the command line) and retried.
-    func perform(_ operation: ActionOperation, retries: ActionRetryQueue, log: ServerLog, jail: String) async
+    /// Runs one operation; failures are logged (with the command line) and retried. Returns how
+    /// many commands or transactions failed (for `/metrics`).
+    func perform(_ operation: ActionOperation, retries: ActionRetryQueue, log: ServerLog, jail: String) async -> Int
     /// Checks the firewall still holds what this action put there, repairing it when not; true
     /// when a repair happened, so the jail must ban its current addresses again.
     func checkAndRepair(log: ServerLog, jail: String) async -> Bool
@@ -33,17 +34,25 @@ extension CommandAction: JailAction {
         try await flushAndStop(banned: banned)
     }
 
-    func perform(_ operation: ActionOperation, retries: ActionRetryQueue, log: ServerLog, jail: String) async {
+    func perform(_ operation: ActionOperation, retries: ActionRetryQueue, log: ServerLog, jail: String) async -> Int {
+        var failures = 0
+        func run(_ kind: ActionRetryQueue.Operation, _ infos: [BanInfo]) async {
+            for info in infos {
+                if case .failure = await retries.perform(kind, info, on: self) { failures += 1 }
+            }
+        }
         switch operation {
-        case .ban(let infos): for info in infos { _ = await retries.perform(.ban, info, on: self) }
-        case .reban(let infos): for info in infos { _ = await retries.perform(.reban, info, on: self) }
-        case .unban(let infos): for info in infos { _ = await retries.perform(.unban, info, on: self) }
+        case .ban(let infos): await run(.ban, infos)
+        case .reban(let infos): await run(.reban, infos)
+        case .unban(let infos): await run(.unban, infos)
         case .flush(let infos):
             await retries.cancelAll(on: self)
             do { _ = try await flush(orUnban: infos) } catch {
+                failures += 1
                 log.log(.error, "fail2ban.actions", "[\(jail)] \(error)")
             }
         }
+        return failures
     }
 
     func checkAndRepair(log: ServerLog, jail: String) async -> Bool {

@@ -37,6 +37,9 @@ actor JailRuntime {
     /// only new addresses are banned, and the rest is not logged one "already banned" at a time.
     var resyncingFiles: Set<String> = []
     var resyncedAlreadyBanned = 0
+    /// Counters for `/metrics`, since the jail started.
+    var linesRead = 0
+    var unbanCount = 0
 
     init(definition: JailDefinition, store: any BanStore, log: ServerLog) throws(ServerError) {
         name = definition.name
@@ -200,6 +203,7 @@ actor JailRuntime {
         case .entries(let entries):
             let now = Clock.now()
             guard !isIdle else { return }
+            linesRead += entries.count
             for entry in entries {
                 var line = entry.line
                 let failures = line.withUTF8 { bytes in
@@ -218,6 +222,7 @@ actor JailRuntime {
         let now = Clock.now()
         filter.options.inOperation = inOperation
         let resyncing = resyncingFiles.contains(batch.path)
+        linesRead += batch.lineRanges.count
         var failures: [Failure] = []
         // Lines are bytes as the log holds them: invalid UTF-8 is repaired before matching.
         for index in batch.lineRanges.indices {
@@ -386,6 +391,7 @@ actor JailRuntime {
             log.log(.error, "fail2ban.actions", "[\(name)] Removing \(tickets.count) ban(s) from the store failed: \(error)")
         }
         for ticket in tickets { log.log(.notice, "fail2ban.actions", "[\(name)] Unban \(ticket.id)") }
+        unbanCount += tickets.count
         worker.submit(.unban(tickets.map { BanInfo($0) }))
     }
 
