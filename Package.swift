@@ -33,6 +33,9 @@ let package = Package(
         // Command actions (tags, escaping, subprocesses with timeouts) and firewall backends.
         .target(name: "PortcullisActions", dependencies: ["PortcullisConfig"]),
 
+        // Native batched ban sets: nftables, and ipset + iptables; desired state and self-healing.
+        .target(name: "PortcullisFirewall", dependencies: ["PortcullisActions", "PortcullisFilter"]),
+
         // The ban store: bans, ban history and log positions in SQLite.
         .target(name: "PortcullisStore", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -68,5 +71,6 @@ let package = Package(
         .testTarget(name: "PortcullisClientTests", dependencies: ["PortcullisClient", "PortcullisTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["PortcullisTestSupport"]),
         .testTarget(name: "PortcullisServerTests", dependencies: ["PortcullisServer", "PortcullisClient", "PortcullisConfig", "PortcullisTestSupport"]),
+        .testTarget(name: "PortcullisFirewallTests", dependencies: ["PortcullisFirewall", "PortcullisFilter", "PortcullisTestSupport"]),
     ]
 )
