@@ -4,22 +4,23 @@ import PortcullisFilter
 /// compared with kernel listings. `IPAddress(text)?.description`, so every spelling of one
 /// address or network maps to one key.
 enum AddressKey {
-    /// The canonical key and parsed address of `text`; nil for anything that is not an address.
-    static func parse(_ text: String) -> (key: String, address: IPAddress)? {
+    /// The canonical key and numeric form of `text`; nil for anything that is not an address.
+    ///
+    /// Fast path for the common case, a plain dotted-quad IPv4 address: glibc's `inet_pton`
+    /// accepts exactly the canonical spelling (four decimal parts, no leading zeros), so the
+    /// text is its own key and no `IPAddress` is built.
+    static func parse(_ text: String) -> (key: String, network: NumericNetwork)? {
+        if text.utf8.allSatisfy({ $0 == UInt8(ascii: ".") || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) }),
+           let network = NumericNetwork(key: text) {
+            return (text, network)
+        }
         guard let address = IPAddress(text.trimmingSpaces) else { return nil }
-        return (address.description, address)
+        return (address.description, NumericNetwork(address))
     }
 
     /// Whether a canonical key is IPv6 (only IPv6 text holds a colon).
     static func isIPv6(_ key: String) -> Bool {
         key.utf8.contains(UInt8(ascii: ":"))
-    }
-
-    /// The key of the network of `prefixLength` bits holding `address` (`prefixLength` no
-    /// longer than the address's own).
-    static func network(of address: IPAddress, prefixLength: Int) -> String? {
-        let bare = address.description.split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
-        return IPAddress(address: bare, prefixLength: prefixLength)?.description
     }
 
     /// The whitelist entries that are addresses or networks, split by family, canonical, with

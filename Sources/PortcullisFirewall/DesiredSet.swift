@@ -4,8 +4,8 @@ import PortcullisFilter
 /// element with its absolute expiry (`.infinity` = permanent).
 ///
 /// Compact for a million elements: one `[String: Double]` keyed by canonical text (IPv4 and
-/// most IPv6 keys fit Swift's 15-byte inline strings), plus a count of network elements per
-/// prefix length so "is this address inside a banned network?" costs one lookup per distinct
+/// most IPv6 keys fit Swift's 15-byte inline strings), plus an index of the network elements by
+/// number so "is this address inside a banned network?" costs one hash lookup per distinct
 /// network length present rather than a scan.
 struct DesiredSet: Sendable {
     var definition: ManagedSet
@@ -13,8 +13,7 @@ struct DesiredSet: Sendable {
     var whitelist4: [String]
     var whitelist6: [String]
     private(set) var elements: [String: Double] = [:]
-    /// Networks (not hosts) per family and prefix length: key `family * 256 + length`.
-    private var networkLengths: [Int: Int] = [:]
+    private var networks = NetworkIndex()
 
     init(_ definition: ManagedSet) throws(FirewallError) {
         self.definition = definition
@@ -24,36 +23,32 @@ struct DesiredSet: Sendable {
 
     /// Replaces definition, scope and whitelist; elements stay.
     mutating func redefine(_ definition: ManagedSet) throws(FirewallError) {
-        let elements = self.elements, lengths = networkLengths
+        let elements = self.elements, networks = self.networks
         self = try DesiredSet(definition)
         self.elements = elements
-        networkLengths = lengths
+        self.networks = networks
     }
 
     var count: Int { elements.count }
 
     func expiry(of key: String) -> Double? { elements[key] }
 
-    mutating func insert(_ key: String, address: IPAddress, expiry: Double) {
-        if elements.updateValue(expiry, forKey: key) == nil, !address.isHost {
-            networkLengths[Self.lengthKey(address), default: 0] += 1
+    mutating func insert(_ key: String, network: NumericNetwork, expiry: Double) {
+        if elements.updateValue(expiry, forKey: key) == nil, !network.isHost {
+            networks.insert(network, key: key)
         }
     }
 
     @discardableResult
     mutating func remove(_ key: String) -> Bool {
         guard elements.removeValue(forKey: key) != nil else { return false }
-        if let address = Self.networkAddress(key) {
-            let lengthKey = Self.lengthKey(address)
-            networkLengths[lengthKey, default: 1] -= 1
-            if networkLengths[lengthKey] == 0 { networkLengths[lengthKey] = nil }
-        }
+        if key.utf8.contains(UInt8(ascii: "/")), let network = NumericNetwork(key: key) { networks.remove(network) }
         return true
     }
 
     mutating func removeAll() {
         elements = [:]
-        networkLengths = [:]
+        networks.removeAll()
     }
 
     /// Drops elements whose expiry is not after `now`; how many went.
@@ -64,29 +59,24 @@ struct DesiredSet: Sendable {
         return expired.count
     }
 
-    /// A live desired network strictly containing `address`, if any: such an element is not put
-    /// into an nftables interval set (it would overlap).
-    func cover(of address: IPAddress, now: Double) -> String? {
-        guard !networkLengths.isEmpty else { return nil }
-        let family = address.family == .inet4 ? 4 : 6
-        for (lengthKey, _) in networkLengths where lengthKey / 256 == family {
-            let length = lengthKey % 256
-            guard length < address.prefixLength, let network = AddressKey.network(of: address, prefixLength: length),
-                  let expiry = elements[network], expiry > now else { continue }
-            return network
-        }
-        return nil
+    /// A live desired network strictly containing the network `network`, if any: such a network
+    /// is not put into an nftables interval set (it would overlap). Hosts live in hash sets,
+    /// where nothing overlaps: nil.
+    func cover(of network: NumericNetwork, now: Double) -> String? {
+        guard !networks.isEmpty, !network.isHost else { return nil }
+        return networks.covers(of: network).first { (elements[$0] ?? 0) > now }
     }
 
     /// Whether any network is desired at all (else no element covers another).
-    var holdsNetworks: Bool { !networkLengths.isEmpty }
+    var holdsNetworks: Bool { !networks.isEmpty }
 
-    /// Live elements not inside another live element: what an nftables interval set holds.
+    /// Live hosts, and live networks not inside another live network: what the nftables sets hold.
     func visible(now: Double) -> [(key: String, expiry: Double)] {
         var out: [(key: String, expiry: Double)] = []
         out.reserveCapacity(elements.count)
         for (key, expiry) in elements where expiry > now {
-            if holdsNetworks, let address = IPAddress(key), cover(of: address, now: now) != nil { continue }
+            if holdsNetworks, key.utf8.contains(UInt8(ascii: "/")), let network = NumericNetwork(key: key),
+               cover(of: network, now: now) != nil { continue }
             out.append((key, expiry))
         }
         return out
@@ -95,15 +85,6 @@ struct DesiredSet: Sendable {
     /// Live elements, all of them (ipset's hash:net holds nested networks).
     func live(now: Double) -> [(key: String, expiry: Double)] {
         elements.filter { $0.value > now }.map { ($0.key, $0.value) }
-    }
-
-    private static func lengthKey(_ address: IPAddress) -> Int {
-        (address.family == .inet4 ? 4 : 6) * 256 + address.prefixLength
-    }
-
-    private static func networkAddress(_ key: String) -> IPAddress? {
-        guard key.utf8.contains(UInt8(ascii: "/")) else { return nil }
-        return IPAddress(key)
     }
 }
 

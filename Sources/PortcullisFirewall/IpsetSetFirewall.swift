@@ -87,8 +87,8 @@ public actor IpsetSetFirewall: SetFirewall {
         }
         for element in add {
             let expiry = element.expiry ?? .infinity
-            guard expiry > now, let (key, address) = AddressKey.parse(element.address), address.prefixLength > 0 else { continue }
-            desired.insert(key, address: address, expiry: expiry)
+            guard expiry > now, let (key, network) = AddressKey.parse(element.address), network.length > 0 else { continue }
+            desired.insert(key, network: network, expiry: expiry)
             Self.addLine(key, expiry: expiry, now: now, names: kernelNames, into: &script)
         }
         sets[name] = desired

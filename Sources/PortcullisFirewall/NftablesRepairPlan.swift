@@ -32,7 +32,7 @@ struct NftablesRepairPlan {
 
     /// Every set present, and the set's chain exactly: whitelist returns on top, then ban rules.
     private static func structureIntact(_ set: DesiredSet, _ names: KernelNames, _ listing: NftablesListing) -> Bool {
-        for kernelSet in [names.ban4, names.ban6, names.allow4, names.allow6] where listing.sets[kernelSet] == nil { return false }
+        for kernelSet in names.nftablesBanSets + [names.allow4, names.allow6] where listing.sets[kernelSet] == nil { return false }
         guard let rules = listing.chains[names.chain]?.rules else { return false }
         let expected = NftablesScript.chainRules(set.scope, names)
         guard rules.count == expected.count, rules.count >= 2 else { return false }
@@ -50,26 +50,26 @@ struct NftablesRepairPlan {
     /// Elements to add (all of `visible` when `kernel` is nil) and, with a listing, stale ones to
     /// delete.
     private mutating func appendMissing(_ names: KernelNames, _ visible: [(key: String, expiry: Double)], kernel: NftablesListing?) {
-        var missing4: [(key: String, expiry: Double)] = [], missing6: [(key: String, expiry: Double)] = []
+        var adds: [String: [(key: String, expiry: Double)]] = [:]
         var present = Set<String>()
         if let kernel {
             present.reserveCapacity(visible.count)
-            for key in kernel.sets[names.ban4] ?? [] { present.insert(key) }
-            for key in kernel.sets[names.ban6] ?? [] { present.insert(key) }
+            for set in names.nftablesBanSets { present.formUnion(kernel.sets[set] ?? []) }
         }
         var wanted = Set<String>()
         if kernel != nil { wanted.reserveCapacity(visible.count) }
         for element in visible {
             if kernel != nil { wanted.insert(element.key) }
             guard !present.contains(element.key) else { continue }
-            AddressKey.isIPv6(element.key) ? missing6.append(element) : missing4.append(element)
+            adds[names.nftablesSet(for: element.key), default: []].append(element)
         }
-        if !missing4.isEmpty { missing.append((names.ban4, missing4)) }
-        if !missing6.isEmpty { missing.append((names.ban6, missing6)) }
+        for set in names.nftablesBanSets {
+            if let list = adds[set] { missing.append((set, list)) }
+        }
         guard let kernel else { return }
-        for setName in [names.ban4, names.ban6] {
-            let stale = (kernel.sets[setName] ?? []).filter { !wanted.contains($0) }
-            if !stale.isEmpty { extra.append((setName, stale)) }
+        for set in names.nftablesBanSets {
+            let stale = (kernel.sets[set] ?? []).filter { !wanted.contains($0) }
+            if !stale.isEmpty { extra.append((set, stale)) }
         }
     }
 }

@@ -3,7 +3,8 @@
 /// Layout of `table inet <table>`: a base chain `input` (`type filter hook input priority
 /// filter - 1; policy accept`) holding, per managed set, its port/protocol match jumping to the
 /// set's own regular chain; that chain starts with the whitelist (`ip saddr @w4 return`, `ip6
-/// saddr @w6 return`) and then the ban rules (`ip saddr @b4 reject`, `ip6 saddr @b6 reject`).
+/// saddr @w6 return`) and then the ban rules (`ip saddr @b4 reject`, … for the host hash sets
+/// and the network interval sets of both families).
 ///
 /// The whitelist *returns* rather than accepts: `return` only leaves this set's chain, so the
 /// packet goes on to the other managed sets' chains and then to the administrator's own rules.
@@ -47,8 +48,10 @@ struct NftablesScript {
     /// refilled, sets are created when missing and keep their elements.
     private mutating func setStructure(_ set: DesiredSet) {
         let names = KernelNames.nftables(set.definition.name)
-        line("add set \(prefix) \(names.ban4) { type ipv4_addr; flags interval, timeout; }")
-        line("add set \(prefix) \(names.ban6) { type ipv6_addr; flags interval, timeout; }")
+        line("add set \(prefix) \(names.ban4) { type ipv4_addr; flags timeout; }")
+        line("add set \(prefix) \(names.ban6) { type ipv6_addr; flags timeout; }")
+        line("add set \(prefix) \(names.net4) { type ipv4_addr; flags interval, timeout; }")
+        line("add set \(prefix) \(names.net6) { type ipv6_addr; flags interval, timeout; }")
         line("add set \(prefix) \(names.allow4) { type ipv4_addr; flags interval; }")
         line("add set \(prefix) \(names.allow6) { type ipv6_addr; flags interval; }")
         line("flush set \(prefix) \(names.allow4)")
@@ -66,7 +69,8 @@ struct NftablesScript {
         let names = KernelNames.nftables(name)
         line("add chain \(prefix) \(names.chain)")
         line("delete chain \(prefix) \(names.chain)")
-        for (set, type) in [(names.ban4, "ipv4_addr; flags interval, timeout"), (names.ban6, "ipv6_addr; flags interval, timeout"),
+        for (set, type) in [(names.ban4, "ipv4_addr; flags timeout"), (names.ban6, "ipv6_addr; flags timeout"),
+                            (names.net4, "ipv4_addr; flags interval, timeout"), (names.net6, "ipv6_addr; flags interval, timeout"),
                             (names.allow4, "ipv4_addr; flags interval"), (names.allow6, "ipv6_addr; flags interval")] {
             line("add set \(prefix) \(set) { type \(type); }")
             line("delete set \(prefix) \(set)")
@@ -81,8 +85,7 @@ struct NftablesScript {
 
     mutating func flushSets(_ name: String) {
         let names = KernelNames.nftables(name)
-        line("flush set \(prefix) \(names.ban4)")
-        line("flush set \(prefix) \(names.ban6)")
+        for set in names.nftablesBanSets { line("flush set \(prefix) \(set)") }
     }
 
     /// `add element` statements, `chunk` elements each, with per-element timeouts.
@@ -135,7 +138,7 @@ struct NftablesScript {
     /// The rules of a set's chain: whitelist returns first, then the ban verdicts.
     static func chainRules(_ scope: ResolvedScope, _ names: KernelNames) -> [String] {
         var rules = ["ip saddr @\(names.allow4) return", "ip6 saddr @\(names.allow6) return"]
-        for (family, set) in [("ip", names.ban4), ("ip6", names.ban6)] {
+        for (family, set) in [("ip", names.ban4), ("ip", names.net4), ("ip6", names.ban6), ("ip6", names.net6)] {
             switch scope.verdict {
             case .drop: rules.append("\(family) saddr @\(set) drop")
             case .reject: rules.append("\(family) saddr @\(set) reject")

@@ -6,9 +6,11 @@ import PortcullisFilter
 /// either all land or none. The actor keeps the desired state and `reconcile` puts back what a
 /// `nft flush ruleset`, a firewall reload or a stray `nft delete` took away.
 ///
-/// Interval sets refuse overlapping elements, so an element inside another live desired network
-/// (a host of a banned /24) stays in the desired state but out of the kernel; it is put in when
-/// the network goes (unban: at once; kernel expiry: at the next full reconcile). Elements whose
+/// Hosts go to hash sets (`flags timeout`: loading 100k is three times faster than into an
+/// interval set), networks to interval sets. Interval sets refuse overlapping elements, so a
+/// network inside another live desired network stays in the desired state but out of the kernel;
+/// it is put in when the outer network goes (unban: at once; kernel expiry: at the next full
+/// reconcile). Elements whose
 /// remaining time exceeds nftables' 49.7-day timeout limit go in without timeout; the daemon's
 /// unban or a full reconcile removes them.
 public actor NftablesSetFirewall: SetFirewall {
@@ -59,57 +61,54 @@ public actor NftablesSetFirewall: SetFirewall {
         let operation = "apply \(name)"
         guard var desired = sets[name] else { throw FirewallError(message: "set '\(name)' is not installed").during(operation) }
         let names = KernelNames.nftables(name)
-        var adds4: [(key: String, expiry: Double)] = [], adds6: [(key: String, expiry: Double)] = []
-        var deletes4: [String] = [], deletes6: [String] = []
-        var strictDeletes4: [String] = [], strictDeletes6: [String] = []
+        var adds: [String: [(key: String, expiry: Double)]] = [:]
+        var deletes: [String: [String]] = [:], strictDeletes: [String: [String]] = [:]
 
-        // Removals: out of the kernel if they were there; what they covered comes back.
-        var removedNetworks: [IPAddress] = []
+        // Removals: out of the kernel if they were there; networks they covered come back.
+        var removedNetworks: [NumericNetwork] = []
         for text in remove {
-            guard let (key, address) = AddressKey.parse(text), let expiry = desired.expiry(of: key) else { continue }
-            let wasVisible = expiry > now && desired.cover(of: address, now: now) == nil
+            guard let (key, network) = AddressKey.parse(text), let expiry = desired.expiry(of: key) else { continue }
+            let wasVisible = expiry > now && desired.cover(of: network, now: now) == nil
             desired.remove(key)
-            if wasVisible { address.family == .inet4 ? deletes4.append(key) : deletes6.append(key) }
-            if !address.isHost { removedNetworks.append(address) }
+            if wasVisible { deletes[names.nftablesSet(for: key), default: []].append(key) }
+            if !network.isHost { removedNetworks.append(network) }
         }
 
-        // Additions: parsed once; elements an added network covers leave the kernel.
-        var parsed: [(key: String, address: IPAddress, expiry: Double)] = []
+        // Additions: parsed once; networks inside an added network leave the interval set.
+        var parsed: [(key: String, network: NumericNetwork, expiry: Double)] = []
         parsed.reserveCapacity(add.count)
-        var addedNetworks: [IPAddress] = []
+        var addedNetworks: [NumericNetwork] = []
         for element in add {
             let expiry = element.expiry ?? .infinity
-            guard expiry > now, let (key, address) = AddressKey.parse(element.address) else { continue }
-            parsed.append((key, address, expiry))
-            if !address.isHost { addedNetworks.append(address) }
+            guard expiry > now, let (key, network) = AddressKey.parse(element.address) else { continue }
+            parsed.append((key, network, expiry))
+            if !network.isHost { addedNetworks.append(network) }
         }
-        if !addedNetworks.isEmpty, desired.count > 0 {
-            for key in Self.keys(in: desired, inside: addedNetworks, now: now) {
-                guard let address = IPAddress(key), desired.cover(of: address, now: now) == nil else { continue }
-                AddressKey.isIPv6(key) ? strictDeletes6.append(key) : strictDeletes4.append(key)
+        if !addedNetworks.isEmpty, desired.holdsNetworks {
+            for (key, network) in Self.networks(in: desired, inside: addedNetworks, now: now)
+            where desired.cover(of: network, now: now) == nil {
+                strictDeletes[names.nftablesSet(for: key), default: []].append(key)
             }
         }
-        for item in parsed { desired.insert(item.key, address: item.address, expiry: item.expiry) }
+        for item in parsed { desired.insert(item.key, network: item.network, expiry: item.expiry) }
         for item in parsed where desired.expiry(of: item.key) == item.expiry {
-            if desired.holdsNetworks, desired.cover(of: item.address, now: now) != nil { continue }
-            item.address.family == .inet4 ? adds4.append((item.key, item.expiry)) : adds6.append((item.key, item.expiry))
+            if !item.network.isHost, desired.cover(of: item.network, now: now) != nil { continue }
+            adds[names.nftablesSet(for: item.key), default: []].append((item.key, item.expiry))
         }
         if !removedNetworks.isEmpty {
-            for key in Self.keys(in: desired, inside: removedNetworks, now: now) {
-                guard let address = IPAddress(key), let expiry = desired.expiry(of: key),
-                      desired.cover(of: address, now: now) == nil else { continue }
-                AddressKey.isIPv6(key) ? adds6.append((key, expiry)) : adds4.append((key, expiry))
+            for (key, network) in Self.networks(in: desired, inside: removedNetworks, now: now) {
+                guard let expiry = desired.expiry(of: key), desired.cover(of: network, now: now) == nil else { continue }
+                adds[names.nftablesSet(for: key), default: []].append((key, expiry))
             }
         }
         sets[name] = desired
 
-        var script = NftablesScript(table: table, reserve: (adds4.count + adds6.count) * 32 + 256)
-        script.deleteElements(names.ban4, strictDeletes4, tolerant: false)
-        script.deleteElements(names.ban6, strictDeletes6, tolerant: false)
-        script.deleteElements(names.ban4, deletes4, tolerant: true)
-        script.deleteElements(names.ban6, deletes6, tolerant: true)
-        script.addElements(names.ban4, adds4, now: now)
-        script.addElements(names.ban6, adds6, now: now)
+        var script = NftablesScript(table: table, reserve: parsed.count * 32 + 256)
+        for set in names.nftablesBanSets {
+            script.deleteElements(set, strictDeletes[set] ?? [], tolerant: false)
+            script.deleteElements(set, deletes[set] ?? [], tolerant: true)
+        }
+        for set in names.nftablesBanSets { script.addElements(set, adds[set] ?? [], now: now) }
         guard !script.isEmpty else { return }
         do {
             try await run(script, operation: operation)
@@ -135,10 +134,13 @@ public actor NftablesSetFirewall: SetFirewall {
 
     public func kernelElements(ofSetNamed name: String) async throws(FirewallError) -> [String] {
         let names = KernelNames.nftables(name)
-        let script = "list set inet \(table) \(names.ban4)\nlist set inet \(table) \(names.ban6)\n"
-        let output = try await nft.run(["-f", "-"], input: Array(script.utf8), operation: "list \(name)")
-        let listing = NftablesListing(output)
-        return (listing.sets[names.ban4] ?? []) + (listing.sets[names.ban6] ?? [])
+        var out: [String] = []
+        for set in names.nftablesBanSets {
+            // One `list set` per run: nft 1.0.6 fails a second `list set` in one `-f` script.
+            let output = try await nft.run(["-j", "list", "set", "inet", table, set], operation: "list \(name)")
+            out += try NftablesListing(json: output).sets[set] ?? []
+        }
+        return out
     }
 
     public func reconcile(full: Bool, now: Double) async -> Result<RepairReport, FirewallError> {
@@ -158,10 +160,15 @@ public actor NftablesSetFirewall: SetFirewall {
     private func reconcileOnce(full: Bool, now: Double) async -> Result<RepairReport, FirewallError> {
         for name in sets.keys { sets[name]?.pruneExpired(now: now) }
         guard !sets.isEmpty else { return .success(RepairReport()) }
-        let listed = await nft.result(full ? ["list", "table", "inet", table] : ["-t", "list", "table", "inet", table])
+        // Structure alone: `-t` text. Elements too: JSON, which nft writes much faster.
+        let listed = await nft.result(full ? ["-j", "list", "table", "inet", table] : ["-t", "list", "table", "inet", table])
         let listing: NftablesListing
         if listed.succeeded {
-            listing = NftablesListing(listed.stdout)
+            do {
+                listing = full ? try NftablesListing(json: listed.stdout) : NftablesListing(listed.stdout)
+            } catch {
+                return .failure(error.during("reconcile"))
+            }
         } else if listed.stderr.contains("No such file or directory") {
             listing = NftablesListing("")
         } else {
@@ -189,18 +196,16 @@ public actor NftablesSetFirewall: SetFirewall {
         try await nft.run(["-f", "-"], input: script.bytes, operation: operation)
     }
 
-    /// Keys of live elements of `set` lying strictly inside one of `networks`.
-    private static func keys(in set: DesiredSet, inside networks: [IPAddress], now: Double) -> [String] {
-        let lengths = Set(networks.map(\.prefixLength))
-        let wanted = Set(networks.map(\.description))
-        var out: [String] = []
-        for (key, expiry) in set.elements where expiry > now {
-            guard let address = IPAddress(key) else { continue }
-            for length in lengths where length < address.prefixLength {
-                if let network = AddressKey.network(of: address, prefixLength: length), wanted.contains(network) {
-                    out.append(key)
-                    break
-                }
+    /// Live networks of `set` lying strictly inside one of `networks`.
+    private static func networks(in set: DesiredSet, inside networks: [NumericNetwork], now: Double)
+        -> [(key: String, network: NumericNetwork)] {
+        let lengths = Set(networks.map(\.length))
+        let wanted = Set(networks)
+        var out: [(key: String, network: NumericNetwork)] = []
+        for (key, expiry) in set.elements where expiry > now && key.utf8.contains(UInt8(ascii: "/")) {
+            guard let network = NumericNetwork(key: key) else { continue }
+            if lengths.contains(where: { $0 < network.length && wanted.contains(network.masked(to: $0)) }) {
+                out.append((key, network))
             }
         }
         return out
