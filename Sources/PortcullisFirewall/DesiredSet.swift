@@ -1,4 +1,3 @@
-import PortcullisFilter
 
 /// The desired state of one managed set: its definition, resolved scope and whitelist, and every
 /// element with its absolute expiry (`.infinity` = permanent).
@@ -21,12 +20,15 @@ struct DesiredSet: Sendable {
         (whitelist4, whitelist6) = AddressKey.whitelist(definition.whitelist)
     }
 
-    /// Replaces definition, scope and whitelist; elements stay.
-    mutating func redefine(_ definition: ManagedSet) throws(FirewallError) {
-        let elements = self.elements, networks = self.networks
-        self = try DesiredSet(definition)
-        self.elements = elements
-        self.networks = networks
+    /// `definition` with the elements of `existing` (an install of a known set replaces its
+    /// scope and whitelist only).
+    static func defining(_ definition: ManagedSet, keeping existing: DesiredSet?) throws(FirewallError) -> DesiredSet {
+        var desired = try DesiredSet(definition)
+        if let existing {
+            desired.elements = existing.elements
+            desired.networks = existing.networks
+        }
+        return desired
     }
 
     var count: Int { elements.count }

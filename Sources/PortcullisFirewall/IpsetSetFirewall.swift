@@ -1,5 +1,4 @@
 import Foundation
-import PortcullisFilter
 
 /// Ban sets for hosts without nftables: one ipset `hash:net` per family and managed set (with
 /// `timeout 0`, so each element carries its own timeout; nested networks are fine), matched by
@@ -38,13 +37,7 @@ public actor IpsetSetFirewall: SetFirewall {
 
     public func install(_ set: ManagedSet) async throws(FirewallError) {
         let operation = "install \(set.name)"
-        var desired: DesiredSet
-        if var existing = sets[set.name] {
-            try existing.redefine(set)
-            desired = existing
-        } else {
-            desired = try DesiredSet(set)
-        }
+        let desired = try DesiredSet.defining(set, keeping: sets[set.name])
         var all = sets
         all[set.name] = desired
         var script = ""

@@ -1,5 +1,4 @@
 import Foundation
-import PortcullisFilter
 
 /// Ban sets in a dedicated nftables table (`table inet portcullis`), applied in batches: every
 /// call that changes the kernel is one `nft -f -` transaction, so 100k bans cost one process and
@@ -28,13 +27,7 @@ public actor NftablesSetFirewall: SetFirewall {
     }
 
     public func install(_ set: ManagedSet) async throws(FirewallError) {
-        var desired: DesiredSet
-        if var existing = sets[set.name] {
-            try existing.redefine(set)
-            desired = existing
-        } else {
-            desired = try DesiredSet(set)
-        }
+        let desired = try DesiredSet.defining(set, keeping: sets[set.name])
         var all = sets
         all[set.name] = desired
         var script = NftablesScript(table: table)
