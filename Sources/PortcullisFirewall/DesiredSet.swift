@@ -35,6 +35,10 @@ struct DesiredSet: Sendable {
 
     func expiry(of key: String) -> Double? { elements[key] }
 
+    mutating func reserveCapacity(_ count: Int) {
+        elements.reserveCapacity(count)
+    }
+
     mutating func insert(_ key: String, network: NumericNetwork, expiry: Double) {
         if elements.updateValue(expiry, forKey: key) == nil, !network.isHost {
             networks.insert(network, key: key)

@@ -70,7 +70,11 @@ public actor IpsetSetFirewall: SetFirewall {
 
     public func apply(setNamed name: String, add: [BanElement], remove: [String], now: Double) async throws(FirewallError) {
         let operation = "apply \(name)"
-        guard var desired = sets[name] else { throw FirewallError(message: "set '\(name)' is not installed").during(operation) }
+        // Taken out of `sets` while changed, so a million elements are not copied on write.
+        guard var desired = sets.removeValue(forKey: name) else {
+            throw FirewallError(message: "set '\(name)' is not installed").during(operation)
+        }
+        desired.reserveCapacity(desired.count + add.count)
         let kernelNames = names(name)
         var script = ""
         script.reserveCapacity(add.count * 40 + remove.count * 32)

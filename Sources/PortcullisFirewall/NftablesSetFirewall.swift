@@ -52,7 +52,10 @@ public actor NftablesSetFirewall: SetFirewall {
 
     public func apply(setNamed name: String, add: [BanElement], remove: [String], now: Double) async throws(FirewallError) {
         let operation = "apply \(name)"
-        guard var desired = sets[name] else { throw FirewallError(message: "set '\(name)' is not installed").during(operation) }
+        // Taken out of `sets` while changed, so a million elements are not copied on write.
+        guard var desired = sets.removeValue(forKey: name) else {
+            throw FirewallError(message: "set '\(name)' is not installed").during(operation)
+        }
         let names = KernelNames.nftables(name)
         var adds: [String: [(key: String, expiry: Double)]] = [:]
         var deletes: [String: [String]] = [:], strictDeletes: [String: [String]] = [:]
@@ -83,6 +86,7 @@ public actor NftablesSetFirewall: SetFirewall {
                 strictDeletes[names.nftablesSet(for: key), default: []].append(key)
             }
         }
+        desired.reserveCapacity(desired.count + parsed.count)
         for item in parsed { desired.insert(item.key, network: item.network, expiry: item.expiry) }
         for item in parsed where desired.expiry(of: item.key) == item.expiry {
             if !item.network.isHost, desired.cover(of: item.network, now: now) != nil { continue }
