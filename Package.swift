@@ -34,6 +34,9 @@ let package = Package(
         // Command actions (tags, escaping, subprocesses with timeouts) and firewall backends.
         .target(name: "PortcullisActions", dependencies: ["PortcullisConfig"]),
 
+        // Native batched ban sets: nftables, and ipset + iptables; desired state and self-healing.
+        .target(name: "PortcullisFirewall", dependencies: ["PortcullisActions", "PortcullisFilter"]),
+
         // The ban store: bans, ban history and log positions in SQLite.
         .target(name: "PortcullisStore", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -50,7 +53,7 @@ let package = Package(
         // The daemon: wires log sources, filters, jails, the store and actions; the control socket.
         .target(name: "PortcullisServer", dependencies: [
             "PortcullisConfig", "PortcullisFilter", "PortcullisJail", "PortcullisLogs",
-            "PortcullisActions", "PortcullisStore", "PortcullisClient", "PortcullisAPI",
+            "PortcullisActions", "PortcullisStore", "PortcullisClient", "PortcullisAPI", "PortcullisFirewall",
         ]),
 
         // The executable: argument parsing and dispatch (also by argv[0]).
@@ -75,5 +78,6 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["PortcullisTestSupport"]),
         .testTarget(name: "PortcullisServerTests", dependencies: ["PortcullisServer", "PortcullisClient", "PortcullisConfig", "PortcullisTestSupport"]),
         .testTarget(name: "PortcullisAPITests", dependencies: ["PortcullisAPI", "PortcullisConfig", "PortcullisTestSupport"]),
+        .testTarget(name: "PortcullisFirewallTests", dependencies: ["PortcullisFirewall", "PortcullisFilter", "PortcullisTestSupport"]),
     ]
 )

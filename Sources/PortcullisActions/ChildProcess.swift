@@ -4,8 +4,9 @@ import Glibc
 import Darwin
 #endif
 
-/// `/bin/sh` started with `posix_spawn` as the leader of a new process group, stdin on /dev/null,
-/// stdout and stderr on pipes, every signal at its default disposition and none blocked (the
+/// `/bin/sh` (or, with `searchPath`, any program looked up in PATH) started with `posix_spawn` as
+/// the leader of a new process group, stdin on /dev/null or the given descriptor, stdout and stderr
+/// on pipes, every signal at its default disposition and none blocked (the
 /// daemon may ignore or block SIGTERM for its own handling; a child inheriting that would survive
 /// the timeout's SIGTERM).
 struct ChildProcess {
@@ -17,7 +18,13 @@ struct ChildProcess {
         var message: String
     }
 
-    static func spawn(arguments: [String], environment: [String: String]?) throws(SpawnError) -> ChildProcess {
+    /// - Parameters:
+    ///   - stdin: a readable descriptor the child gets as its standard input (nil: /dev/null); the
+    ///     caller keeps and closes its own copy.
+    ///   - searchPath: look `arguments[0]` up in PATH (`posix_spawnp`) rather than take it as a path.
+    static func spawn(arguments: [String], environment: [String: String]?, stdin: Int32? = nil,
+                      searchPath: Bool = false) throws(SpawnError) -> ChildProcess {
+        guard !arguments.isEmpty else { throw SpawnError(message: "posix_spawn: empty command") }
         guard let out = LibC.closeOnExecPipe() else { throw SpawnError(message: "pipe: \(errorText(errno))") }
         guard let err = LibC.closeOnExecPipe() else {
             close(out.read); close(out.write)
@@ -27,7 +34,11 @@ struct ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if let stdin {
+            posix_spawn_file_actions_adddup2(&actions, stdin, 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
         posix_spawn_file_actions_adddup2(&actions, out.write, 1)
         posix_spawn_file_actions_adddup2(&actions, err.write, 2)
         LibC.addCloseFrom(&actions, 3)
@@ -54,13 +65,14 @@ struct ChildProcess {
         defer { envStrings?.forEach { free($0) } }
 
         var pid: pid_t = 0
+        let spawnFunction = searchPath ? posix_spawnp : posix_spawn
         let status: Int32
         if envStrings != nil {
             status = envStrings!.withUnsafeMutableBufferPointer { envp in
-                posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp.baseAddress)
+                spawnFunction(&pid, arguments[0], &actions, &attributes, argv, envp.baseAddress)
             }
         } else {
-            status = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, environ)
+            status = spawnFunction(&pid, arguments[0], &actions, &attributes, argv, environ)
         }
         close(out.write)
         close(err.write)

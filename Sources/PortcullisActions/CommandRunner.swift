@@ -76,24 +76,105 @@ public struct CommandRunner: Sendable {
                              timedOut: timedOut, duration: LibC.monotonicNow() - start)
     }
 
+    /// Runs `arguments[0]` (looked up in PATH) with the rest directly, no shell, in its own process
+    /// group with the same timeout, kill and capture rules; `input` is the program's whole
+    /// standard input (nil: /dev/null).
+    ///
+    /// The input is written to an anonymous in-memory file first and handed over as stdin, so a
+    /// megabyte-sized `nft -f -` script neither deadlocks against the child's output nor raises
+    /// SIGPIPE in the daemon when the child exits early.
+    public func run(arguments: [String], input: [UInt8]? = nil, timeout: Double) async -> CommandResult {
+        await withCheckedContinuation { (continuation: CheckedContinuation<CommandResult, Never>) in
+            let runner = self
+            let thread = Thread {
+                continuation.resume(returning: runner.runBlocking(arguments: arguments, input: input, timeout: timeout))
+            }
+            thread.name = "portcullis-command"
+            thread.start()
+        }
+    }
+
+    /// The same, blocking the calling thread.
+    public func runBlocking(arguments: [String], input: [UInt8]? = nil, timeout: Double) -> CommandResult {
+        let start = LibC.monotonicNow()
+        let program = arguments.first ?? ""
+        var inputFile: Int32?
+        defer { if let inputFile { close(inputFile) } }
+        if let input {
+            do {
+                inputFile = try Self.anonymousFile(holding: input)
+            } catch {
+                return CommandResult(status: 127, stderr: "\(program) -- failed with \(error.message)",
+                                     duration: LibC.monotonicNow() - start)
+            }
+        }
+        let child: ChildProcess
+        do {
+            child = try ChildProcess.spawn(arguments: arguments, environment: environment, stdin: inputFile, searchPath: true)
+        } catch {
+            return CommandResult(status: 127, stderr: "\(program) -- failed with \(error.message)", duration: LibC.monotonicNow() - start)
+        }
+        if let file = inputFile {
+            close(file)
+            inputFile = nil
+        }
+        var waiter = ChildWaiter(child: child, limit: outputLimit)
+        let (status, timedOut) = waiter.wait(deadline: start + max(0, timeout), killGrace: killGrace)
+        return CommandResult(status: status, stdout: waiter.stdout.text, stderr: waiter.stderr.text,
+                             timedOut: timedOut, duration: LibC.monotonicNow() - start)
+    }
+
     private static func writeScript(_ script: String) throws(ChildProcess.SpawnError) -> String {
         var template = Array((NSTemporaryDirectory() + "/portcullis-action-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw .init(message: "mkstemp: \(ChildProcess.errorText(errno))") }
         defer { close(fd) }
         let path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let bytes = Array(script.utf8)
+        do {
+            try writeAll(Array(script.utf8), to: fd)
+        } catch {
+            unlink(path)
+            throw .init(message: "write \(path): \(error.message)")
+        }
+        return path
+    }
+
+    /// A close-on-exec descriptor of an unnamed file holding `bytes`, positioned at its start:
+    /// `memfd_create`, or an unlinked temporary file where that is missing.
+    private static func anonymousFile(holding bytes: [UInt8]) throws(ChildProcess.SpawnError) -> Int32 {
+        var fd = LibC.memfdCreate("portcullis-input")
+        if fd == nil {
+            var template = Array((NSTemporaryDirectory() + "/portcullis-input-XXXXXX").utf8CString)
+            let made = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            guard made >= 0 else { throw .init(message: "mkstemp: \(ChildProcess.errorText(errno))") }
+            _ = fcntl(made, F_SETFD, FD_CLOEXEC)
+            template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+            fd = made
+        }
+        guard let fd else { throw .init(message: "memfd_create: \(ChildProcess.errorText(errno))") }
+        do {
+            try writeAll(bytes, to: fd)
+        } catch {
+            close(fd)
+            throw error
+        }
+        guard lseek(fd, 0, SEEK_SET) == 0 else {
+            close(fd)
+            throw .init(message: "lseek: \(ChildProcess.errorText(errno))")
+        }
+        return fd
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32) throws(ChildProcess.SpawnError) {
         var written = 0
         while written < bytes.count {
             let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                unlink(path)
-                throw .init(message: "write \(path): \(ChildProcess.errorText(errno))")
+                throw .init(message: ChildProcess.errorText(errno))
             }
             written += n
         }
-        return path
     }
 }
 

@@ -13,10 +13,12 @@ enum LibC {
 
     typealias PidfdOpen = @convention(c) (pid_t, UInt32) -> Int32
     typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
+    typealias MemfdCreate = @convention(c) (UnsafePointer<CChar>, UInt32) -> Int32
     typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
 
     private static let pidfdOpenFunction: PidfdOpen? = symbol("pidfd_open").map { unsafeBitCast($0, to: PidfdOpen.self) }
     private static let pipe2Function: Pipe2? = symbol("pipe2").map { unsafeBitCast($0, to: Pipe2.self) }
+    private static let memfdCreateFunction: MemfdCreate? = symbol("memfd_create").map { unsafeBitCast($0, to: MemfdCreate.self) }
     private static let addCloseFromFunction: AddCloseFrom? =
         symbol("posix_spawn_file_actions_addclosefrom_np").map { unsafeBitCast($0, to: AddCloseFrom.self) }
 
@@ -24,6 +26,13 @@ enum LibC {
     static func pidfdOpen(_ pid: pid_t) -> Int32? {
         guard let open = pidfdOpenFunction else { return nil }
         let fd = open(pid, 0)
+        return fd >= 0 ? fd : nil
+    }
+
+    /// An anonymous close-on-exec in-memory file (Linux 3.17+), or nil.
+    static func memfdCreate(_ name: String) -> Int32? {
+        guard let create = memfdCreateFunction else { return nil }
+        let fd = create(name, 1 /* MFD_CLOEXEC */)
         return fd >= 0 ? fd : nil
     }
 

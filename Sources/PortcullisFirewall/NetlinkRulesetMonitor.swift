@@ -1,0 +1,122 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// "The ruleset changed" signals from the kernel: a `NETLINK_NETFILTER` socket subscribed to
+/// the nftables multicast group (`NFNLGRP_NFTABLES`), so a `nft flush ruleset`, a firewall reload
+/// or an `iptables-nft` change is noticed at once instead of at the next poll.
+///
+/// Every change in the process's network namespace is signalled — our own transactions too, so a
+/// caller typically runs the cheap `reconcile(full: false)` on each signal. Signals are coalesced:
+/// a burst of netlink messages yields one element, and the stream keeps only the newest pending
+/// one. The socket is read on a dedicated thread blocked in `poll`, never on the cooperative pool.
+/// If the socket cannot be opened (no permission, no nf_tables), the stream finishes at once:
+/// fall back to polling.
+public final class NetlinkRulesetMonitor: Sendable {
+    /// `/var/run/netns/NAME` to watch another namespace (entered with `setns` on the reader
+    /// thread only); nil watches the process's own.
+    public let namespacePath: String?
+    private let stopPipe: (read: Int32, write: Int32)?
+
+    static let netlinkNetfilter: Int32 = 12
+    static let nftablesGroup: UInt32 = 7
+    static let cloneNewNet: Int32 = 0x4000_0000
+
+    public init(namespacePath: String? = nil) {
+        self.namespacePath = namespacePath
+        var fds: [Int32] = [-1, -1]
+        stopPipe = pipe(&fds) == 0 ? (fds[0], fds[1]) : nil
+    }
+
+    deinit {
+        if let stopPipe {
+            close(stopPipe.read)
+            close(stopPipe.write)
+        }
+    }
+
+    /// A new stream of change signals, read on its own thread until `stop()`.
+    public func changes() -> AsyncStream<Void> {
+        let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        guard let stopPipe else {
+            continuation.finish()
+            return stream
+        }
+        let namespacePath = self.namespacePath
+        let thread = Thread {
+            Self.read(namespacePath: namespacePath, stop: stopPipe.read) { continuation.yield() }
+            continuation.finish()
+        }
+        thread.name = "portcullis-netlink"
+        thread.start()
+        return stream
+    }
+
+    /// Ends every stream of this monitor (their threads close their sockets).
+    public func stop() {
+        guard let stopPipe else { return }
+        var byte: UInt8 = 1
+        _ = write(stopPipe.write, &byte, 1)
+    }
+
+    /// The reader thread's body: returns when stopped or when the socket fails.
+    private static func read(namespacePath: String?, stop: Int32, signal: () -> Void) {
+        if let namespacePath {
+            let fd = open(namespacePath, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return }
+            defer { close(fd) }
+            guard let setns = LibSymbols.setns, setns(fd, cloneNewNet) == 0 else { return }
+        }
+        guard let socket = openSocket() else { return }
+        defer { close(socket) }
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            var fds = [pollfd(fd: socket, events: Int16(POLLIN), revents: 0), pollfd(fd: stop, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&fds, 2, -1)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            if fds[1].revents != 0 { return }
+            guard fds[0].revents != 0 else { continue }
+            // Drain the whole burst, then signal once. ENOBUFS (we fell behind) is a change too.
+            var changed = false
+            while true {
+                let n = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
+                if n > 0 || (n < 0 && errno == ENOBUFS) {
+                    changed = true
+                    continue
+                }
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { break }
+                return
+            }
+            if changed { signal() }
+        }
+    }
+
+    /// `socket(AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER)` bound to the nftables group.
+    private static func openSocket() -> Int32? {
+        let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), netlinkNetfilter)
+        guard fd >= 0 else { return nil }
+        // struct sockaddr_nl { sa_family_t nl_family; unsigned short nl_pad; __u32 nl_pid; __u32 nl_groups; }
+        var address = [UInt8](repeating: 0, count: 12)
+        withUnsafeBytes(of: UInt16(AF_NETLINK)) { address.replaceSubrange(0..<2, with: $0) }
+        withUnsafeBytes(of: UInt32(1) << (nftablesGroup - 1)) { address.replaceSubrange(8..<12, with: $0) }
+        let bound = address.withUnsafeBytes { raw in
+            bind(fd, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count))
+        }
+        guard bound == 0 else {
+            close(fd)
+            return nil
+        }
+        return fd
+    }
+}
+
+/// C functions behind `_GNU_SOURCE` that Glibc's Swift module does not import.
+private enum LibSymbols {
+    typealias Setns = @convention(c) (Int32, Int32) -> Int32
+    static let setns: Setns? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "setns").map { unsafeBitCast($0, to: Setns.self) }
+}
