@@ -1,7 +1,7 @@
 # Portcullis — the two set-up commands are `make run` and `make test`.
 SWIFT       ?= swift
 BUILD_FLAGS ?=
-DEB_PACKAGES := libpcre2-dev pkg-config libsqlite3-dev libsystemd-dev systemd-journal-remote nftables iptables ipset iproute2 procps python3
+DEB_PACKAGES := libpcre2-dev pkg-config libsqlite3-dev libsystemd-dev systemd-journal-remote nftables iptables ipset iproute2 procps python3 curl libcurl4
 
 # `make run`: a generated auth log through the bundled sshd filter.
 STATE      ?= state
@@ -52,9 +52,12 @@ run: release
 	$(PORTCULLIS) server -f -x -c $(STATE)/etc
 
 # The Swift test suite, then the sample-log generator checks (debug build from `swift test`).
+# The end-to-end tests run the release binary, the one `make run` and `make install` ship: their
+# timing assertions (100,000 bans restored in under 2 s) are about the product, not a debug build.
 test: deps
 	$(SWIFT) build $(BUILD_FLAGS)
-	$(SWIFT) test --no-parallel $(BUILD_FLAGS)
+	$(SWIFT) build -c release $(BUILD_FLAGS)
+	PORTCULLIS_BINARY="$$($(SWIFT) build -c release $(BUILD_FLAGS) --show-bin-path)/portcullis" $(SWIFT) test --no-parallel $(BUILD_FLAGS)
 	bench/check-sample-log.sh "$$($(SWIFT) build $(BUILD_FLAGS) --show-bin-path)/portcullis" 20000
 
 # The sample-log generator checks alone, on the release build.

@@ -9,7 +9,8 @@ import Foundation
 /// --noflush` per family (the sibling of the `iptables` prefix's last word). Elements whose
 /// remaining time exceeds ipset's 2,147,483 s limit go in without timeout; the daemon's unban or
 /// a full reconcile removes them.
-public actor IpsetSetFirewall: SetFirewall {
+public actor IpsetSetFirewall: SerializedSetFirewall {
+    var gate = FirewallGate()
     public let prefix: String
     private let ipset: FirewallCommand
     private let iptables: FirewallCommand
@@ -35,7 +36,7 @@ public actor IpsetSetFirewall: SetFirewall {
 
     private func names(_ name: String) -> KernelNames { KernelNames.ipset(name, prefix: prefix) }
 
-    public func install(_ set: ManagedSet) async throws(FirewallError) {
+    func installNow(_ set: ManagedSet) async throws(FirewallError) {
         let operation = "install \(set.name)"
         let desired = try DesiredSet.defining(set, keeping: sets[set.name])
         var all = sets
@@ -47,7 +48,7 @@ public actor IpsetSetFirewall: SetFirewall {
         sets = all
     }
 
-    public func uninstall(setNamed name: String) async throws(FirewallError) {
+    func uninstallNow(setNamed name: String) async throws(FirewallError) {
         let operation = "uninstall \(name)"
         var rest = sets
         rest[name] = nil
@@ -68,7 +69,7 @@ public actor IpsetSetFirewall: SetFirewall {
         sets = rest
     }
 
-    public func apply(setNamed name: String, add: [BanElement], remove: [String], now: Double) async throws(FirewallError) {
+    func applyNow(setNamed name: String, add: [BanElement], remove: [String], now: Double) async throws(FirewallError) {
         let operation = "apply \(name)"
         // Taken out of `sets` while changed, so a million elements are not copied on write.
         guard var desired = sets.removeValue(forKey: name) else {
@@ -93,11 +94,11 @@ public actor IpsetSetFirewall: SetFirewall {
         do {
             try await ipset.run(["restore", "-exist"], input: Array(script.utf8), operation: operation)
         } catch {
-            if case .failure = await reconcile(full: true, now: now) { throw error }
+            if case .failure = await reconcileNow(full: true, now: now) { throw error }
         }
     }
 
-    public func flush(setNamed name: String) async throws(FirewallError) {
+    func flushNow(setNamed name: String) async throws(FirewallError) {
         guard var desired = sets[name] else { throw FirewallError(message: "set '\(name)' is not installed").during("flush \(name)") }
         let kernelNames = names(name)
         let script = "flush \(kernelNames.ban4)\nflush \(kernelNames.ban6)\n"
@@ -110,13 +111,13 @@ public actor IpsetSetFirewall: SetFirewall {
         sets[name].map { Array($0.elements.keys) } ?? []
     }
 
-    public func kernelElements(ofSetNamed name: String) async throws(FirewallError) -> [String] {
+    func kernelElementsNow(ofSetNamed name: String) async throws(FirewallError) -> [String] {
         let kernelNames = names(name)
         let saved = Self.savedElements(try await ipset.run(["save"], operation: "list \(name)"))
         return (saved[kernelNames.ban4] ?? []) + (saved[kernelNames.ban6] ?? [])
     }
 
-    public func reconcile(full: Bool, now: Double) async -> Result<RepairReport, FirewallError> {
+    func reconcileNow(full: Bool, now: Double) async -> Result<RepairReport, FirewallError> {
         let start = Date().timeIntervalSince1970
         do {
             var report = try await reconcileOnce(full: full, now: now)

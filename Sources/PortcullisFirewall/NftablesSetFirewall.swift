@@ -12,21 +12,26 @@ import Foundation
 /// reconcile). Elements whose
 /// remaining time exceeds nftables' 49.7-day timeout limit go in without timeout; the daemon's
 /// unban or a full reconcile removes them.
-public actor NftablesSetFirewall: SetFirewall {
+public actor NftablesSetFirewall: SerializedSetFirewall {
+    var gate = FirewallGate()
     public let table: String
     private let nft: FirewallCommand
     private var sets: [String: DesiredSet] = [:]
+    /// Paused around our own large transactions (see `NetlinkRulesetMonitor.pause()`).
+    private let monitor: NetlinkRulesetMonitor?
 
     /// - Parameters:
     ///   - table: the `inet` table's name (ours alone: it is rewritten freely).
     ///   - nft: the command prefix (`["ip", "netns", "exec", "NS", "nft"]` drives a namespace).
     ///   - timeout: seconds one `nft` run may take.
-    public init(table: String = "portcullis", nft: [String] = ["nft"], timeout: Double = 30) {
+    ///   - monitor: the daemon's ruleset monitor, paused while a large batch loads.
+    public init(table: String = "portcullis", nft: [String] = ["nft"], timeout: Double = 30, monitor: NetlinkRulesetMonitor? = nil) {
         self.table = KernelNames.sanitised(table, budget: 64)
         self.nft = FirewallCommand(nft, timeout: timeout)
+        self.monitor = monitor
     }
 
-    public func install(_ set: ManagedSet) async throws(FirewallError) {
+    func installNow(_ set: ManagedSet) async throws(FirewallError) {
         let desired = try DesiredSet.defining(set, keeping: sets[set.name])
         var all = sets
         all[set.name] = desired
@@ -36,7 +41,7 @@ public actor NftablesSetFirewall: SetFirewall {
         sets = all
     }
 
-    public func uninstall(setNamed name: String) async throws(FirewallError) {
+    func uninstallNow(setNamed name: String) async throws(FirewallError) {
         var rest = sets
         rest[name] = nil
         var script = NftablesScript(table: table)
@@ -50,7 +55,7 @@ public actor NftablesSetFirewall: SetFirewall {
         sets = rest
     }
 
-    public func apply(setNamed name: String, add: [BanElement], remove: [String], now: Double) async throws(FirewallError) {
+    func applyNow(setNamed name: String, add: [BanElement], remove: [String], now: Double) async throws(FirewallError) {
         let operation = "apply \(name)"
         // Taken out of `sets` while changed, so a million elements are not copied on write.
         guard var desired = sets.removeValue(forKey: name) else {
@@ -112,11 +117,11 @@ public actor NftablesSetFirewall: SetFirewall {
         } catch {
             // The kernel differs from what we believed (structure gone, element expired early):
             // the desired state is already updated, so a full repair applies this batch too.
-            if case .failure = await reconcile(full: true, now: now) { throw error }
+            if case .failure = await reconcileNow(full: true, now: now) { throw error }
         }
     }
 
-    public func flush(setNamed name: String) async throws(FirewallError) {
+    func flushNow(setNamed name: String) async throws(FirewallError) {
         guard var desired = sets[name] else { throw FirewallError(message: "set '\(name)' is not installed").during("flush \(name)") }
         var script = NftablesScript(table: table)
         script.flushSets(name)
@@ -129,7 +134,7 @@ public actor NftablesSetFirewall: SetFirewall {
         sets[name].map { Array($0.elements.keys) } ?? []
     }
 
-    public func kernelElements(ofSetNamed name: String) async throws(FirewallError) -> [String] {
+    func kernelElementsNow(ofSetNamed name: String) async throws(FirewallError) -> [String] {
         let names = KernelNames.nftables(name)
         var out: [String] = []
         for set in names.nftablesBanSets {
@@ -140,7 +145,7 @@ public actor NftablesSetFirewall: SetFirewall {
         return out
     }
 
-    public func reconcile(full: Bool, now: Double) async -> Result<RepairReport, FirewallError> {
+    func reconcileNow(full: Bool, now: Double) async -> Result<RepairReport, FirewallError> {
         let start = Date().timeIntervalSince1970
         var first = await reconcileOnce(full: full, now: now)
         if case .failure = first {
@@ -189,8 +194,15 @@ public actor NftablesSetFirewall: SetFirewall {
                                      restoredStructure: !plan.rebuild.isEmpty || plan.baseChainBroken))
     }
 
+    /// Scripts above this size (about 2,000 elements) run with the ruleset monitor paused.
+    static let quietScriptBytes = 64 * 1024
+
     private func run(_ script: NftablesScript, operation: String) async throws(FirewallError) {
-        try await nft.run(["-f", "-"], input: script.bytes, operation: operation)
+        let bytes = script.bytes
+        let quiet = bytes.count > Self.quietScriptBytes ? monitor : nil
+        quiet?.pause()
+        defer { quiet?.resume() }
+        try await nft.run(["-f", "-"], input: bytes, operation: operation)
     }
 
     /// Live networks of `set` lying strictly inside one of `networks`.

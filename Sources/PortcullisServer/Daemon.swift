@@ -15,6 +15,8 @@ public actor Daemon {
     let fail2banDatabase: String?
     var jails: [String: JailRuntime] = [:]
     var jailOrder: [String] = []
+    /// The native set firewalls the jails and feeds ban through.
+    let firewalls = NativeFirewalls()
     let signals = SignalEvents()
     /// `dbpurgeage` in seconds (0 or less: never purge).
     var dbPurgeAge: Double
@@ -97,7 +99,7 @@ public actor Daemon {
         // Commands are answered once the jails run (clients connecting earlier wait in the backlog).
         listener.start()
         let purge = startPurging()
-        let healing = startHealing()
+        let healing = startReconciler()
         let apiServer = startAPI(api)
         for await signal in signals.events {
             switch signal {
@@ -140,7 +142,7 @@ public actor Daemon {
     /// compile.
     func makeJail(_ definition: JailDefinition) -> JailRuntime? {
         do {
-            return try JailRuntime(definition: definition, store: store, log: log)
+            return try JailRuntime(definition: definition, store: store, log: log, firewalls: firewalls)
         } catch {
             log.log(.error, "fail2ban.jail", "Unable to start jail '\(definition.name)': \(error)")
             return nil
@@ -253,25 +255,6 @@ public actor Daemon {
 
     /// Feed counters for `/metrics`.
     func feedMetrics() async -> [FeedMetrics] { [] }
-
-    // MARK: - Self-healing
-
-    /// How often every jail's actions are checked against the firewall (`actioncheck`).
-    static let healingInterval: Duration = .seconds(5)
-
-    /// Bans that vanish with a firewall reload (fail2ban's issues #2055, #1680) come back: every
-    /// few seconds each jail checks its actions and re-bans what a repair lost.
-    private func startHealing() -> Task<Void, Never> {
-        Task { [weak self] in
-            while !Task.isCancelled {
-                try? await Task.sleep(for: Self.healingInterval)
-                guard let self, !Task.isCancelled else { return }
-                for jail in await self.runningJails() { _ = await jail.healActions() }
-            }
-        }
-    }
-
-    func runningJails() -> [JailRuntime] { jailOrder.compactMap { jails[$0] } }
 
     // MARK: - Store upkeep
 

@@ -33,12 +33,18 @@ final class DaemonHarness: @unchecked Sendable {
             dbfile = \(directory.path)/p.sqlite3
 
             """)
+        // Portcullis' own actions (native sets), as `make install` adds them to an existing tree.
+        let ours = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("config/action.d").path
+        for name in ["portcullis-nftables.conf", "portcullis-ipset.conf"] {
+            try Command.check(["cp", ours + "/" + name, configDirectory + "/action.d/" + name])
+        }
         try directory.write("etc/jail.local", jail.replacingOccurrences(of: "@LOG@", with: logFile))
         _ = FileManager.default.createFile(atPath: logFile, contents: nil)
     }
 
     /// Starts `portcullis server -f` in the host namespace and waits until it answers `ping`.
-    func start() throws {
+    func start(timeout: Double = 20) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["ip", "netns", "exec", namespaces.host, binary, "server", "-f", "-x", "-c", configDirectory]
@@ -48,7 +54,7 @@ final class DaemonHarness: @unchecked Sendable {
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")
         try process.run()
         self.process = process
-        try waitUntil("the server answers ping", timeout: 20) { (try? self.client(["ping"]))?.status == 0 }
+        try waitUntil("the server answers ping", timeout: timeout) { (try? self.client(["ping"]))?.status == 0 }
     }
 
     /// Kills the daemon without letting it clean up (SIGKILL), as a crash or OOM would.

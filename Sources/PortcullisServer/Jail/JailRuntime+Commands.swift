@@ -197,9 +197,11 @@ extension JailRuntime {
             for entry in words.dropFirst() {
                 do { try ignore.list.add(entry) } catch { throw .invalidValue(option: option, value: entry, reason: "\(error)") }
             }
+            await whitelistChanged()
             return .list(ignore.list.entries.map { .string($0) })
         case "delignoreip":
             ignore.list.remove(value)
+            await whitelistChanged()
             return .list(ignore.list.entries.map { .string($0) })
         case "ignoreself":
             let on = ["true", "yes", "on", "1"].contains(value.lowercased())
@@ -299,5 +301,17 @@ extension JailRuntime {
         for action in worker.actions where await action.checkAndRepair(log: log, jail: name) { repaired = true }
         guard repaired else { return 0 }
         return reban()
+    }
+}
+
+extension JailRuntime {
+    /// `ignoreip` changed at run time: native sets' whitelist rules follow at once.
+    func whitelistChanged() async {
+        let whitelist = ignore.firewallWhitelist
+        for case let native as NativeSetAction in worker.actions {
+            do { try await native.updateWhitelist(whitelist) } catch {
+                log.log(.error, "fail2ban.actions", "[\(name)] \(native.name): updating the whitelist failed: \(error)")
+            }
+        }
     }
 }

@@ -41,7 +41,7 @@ actor JailRuntime {
     var linesRead = 0
     var unbanCount = 0
 
-    init(definition: JailDefinition, store: any BanStore, log: ServerLog) throws(ServerError) {
+    init(definition: JailDefinition, store: any BanStore, log: ServerLog, firewalls: NativeFirewalls) throws(ServerError) {
         name = definition.name
         self.definition = definition
         self.store = store
@@ -71,7 +71,14 @@ actor JailRuntime {
             log.log(.error, "fail2ban.jail", "[\(definition.name)] Python action '\(python.name)' (\(python.path)) is not supported by Portcullis; the jail runs without it")
         }
         let banTime = core.settings.banTime
-        let actions: [any JailAction] = definition.actions.map { CommandAction(definition: $0, log: log.sink, jailBanTime: banTime) }
+        var actions: [any JailAction] = []
+        for action in definition.actions {
+            if let firewall = try firewalls.firewall(for: action) {
+                actions.append(NativeSetAction(definition: action, firewall: firewall, whitelist: ignore.firewallWhitelist, jailBanTime: banTime))
+            } else {
+                actions.append(CommandAction(definition: action, log: log.sink, jailBanTime: banTime))
+            }
+        }
         worker = ActionWorker(jail: definition.name, actions: actions, log: log)
     }
 
@@ -359,11 +366,12 @@ actor JailRuntime {
             var ticket = BanTicket(ban)
             ticket.restored = true
             guard core.restore(ticket, now: now) else { continue }
-            log.log(.notice, "fail2ban.actions", "[\(name)] Restore Ban \(ticket.id)")
             restored.append(BanInfo(ticket))
         }
-        // Every restored ban in one batch: a native set applies them in one transaction.
+        // Every restored ban in one batch (a native set applies them in one transaction), handed
+        // over before the log lines are written so the firewall works while the log is.
         if !restored.isEmpty { worker.submit(.ban(restored)) }
+        for info in restored { log.log(.notice, "fail2ban.actions", "[\(name)] Restore Ban \(info.ip)") }
     }
 
     func startExpiry() {
