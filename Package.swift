@@ -38,6 +38,10 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
 
+        // Blocklist feeds: fetch (HTTP with ETag/If-Modified-Since, or a file), parse, diff, cache.
+        // FoundationNetworking needs libcurl4 at run time.
+        .target(name: "PortcullisFeeds", dependencies: ["PortcullisConfig", "PortcullisFilter"]),
+
         // The control protocol: framing, values, the socket client and fail2ban-client's output shapes.
         .target(name: "PortcullisClient", dependencies: ["PortcullisConfig"]),
 
@@ -68,5 +72,6 @@ let package = Package(
         .testTarget(name: "PortcullisClientTests", dependencies: ["PortcullisClient", "PortcullisTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["PortcullisTestSupport"]),
         .testTarget(name: "PortcullisServerTests", dependencies: ["PortcullisServer", "PortcullisClient", "PortcullisConfig", "PortcullisTestSupport"]),
+        .testTarget(name: "PortcullisFeedsTests", dependencies: ["PortcullisFeeds", "PortcullisConfig", "PortcullisTestSupport"]),
     ]
 )
