@@ -42,12 +42,13 @@ public struct FeedCache: Sendable {
     public var metadataPath: String { directory + "/" + name + ".meta" }
 
     /// The cached list and its metadata, or nil when there is none (or it cannot be read: a
-    /// damaged cache only costs the head start, the first fetch rebuilds it).
-    public func load() -> (addresses: Set<String>, metadata: Metadata)? {
+    /// damaged cache only costs the head start, the first fetch rebuilds it). `parser`: the feed's,
+    /// so an address `ignoreip` now covers is not restored.
+    public func load(parser: FeedParser = FeedParser()) -> (addresses: Set<String>, metadata: Metadata)? {
         guard let metaData = FileManager.default.contents(atPath: metadataPath),
               let metadata = try? JSONDecoder().decode(Metadata.self, from: metaData),
               let list = FileManager.default.contents(atPath: listPath) else { return nil }
-        return (FeedParser().parse(list).addresses, metadata)
+        return (parser.parse(list).addresses, metadata)
     }
 
     /// Replaces the list (when given) and the metadata.

@@ -90,7 +90,7 @@ public actor FeedRunner {
     // MARK: - The steps
 
     private func restoreCache() async -> FeedRefreshOutcome {
-        guard let (addresses, metadata) = cache.load() else { return .applied(added: 0, removed: 0) }
+        guard let (addresses, metadata) = cache.load(parser: parser) else { return .applied(added: 0, removed: 0) }
         let age = now().timeIntervalSince1970 - metadata.lastSuccess
         if definition.banTime > 0, age > definition.banTime {
             report(.warning, "cached list of \(addresses.count) addresses is \(age.secondsText) s old, more than bantime "
