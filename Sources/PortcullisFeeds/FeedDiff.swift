@@ -20,8 +20,22 @@ public struct FeedDiff: Sendable, Equatable {
 
     public var isEmpty: Bool { add.isEmpty && remove.isEmpty }
 
-    /// Canonical addresses are ASCII, where `String`'s `<` is byte order.
+    /// Byte order, sorting on the first 16 bytes as two integers (a whole IPv4 address or network
+    /// fits) and comparing the strings only on a tie: 1M addresses sort several times faster
+    /// than with `String`'s `<`, which gives the same order for ASCII.
     static func sorted(_ set: Set<String>) -> [String] {
-        set.sorted()
+        var keyed = set.map { (key: prefixKey($0), text: $0) }
+        keyed.sort { $0.key != $1.key ? $0.key < $1.key : $0.text < $1.text }
+        return keyed.map(\.text)
+    }
+
+    /// The first 16 UTF-8 bytes, big-endian, zero-padded (a shorter string sorts first).
+    static func prefixKey(_ text: String) -> (UInt64, UInt64) {
+        var high: UInt64 = 0, low: UInt64 = 0, count = 0
+        for byte in text.utf8.prefix(16) {
+            if count < 8 { high |= UInt64(byte) << (56 - 8 * count) } else { low |= UInt64(byte) << (56 - 8 * (count - 8)) }
+            count += 1
+        }
+        return (high, low)
     }
 }
