@@ -6,6 +6,7 @@ import Foundation
 ///
 /// It binds port 0 (the kernel picks a free one) and prints the port, which `start()` reads back.
 /// Every request is logged (path and `If-None-Match`) so a test can see what the client sent.
+/// The server exits by itself when the test process goes away without calling `stop()`.
 public final class FeedHTTPServer: @unchecked Sendable {
     /// How the server answers the next requests.
     public enum Mode: String, Sendable {
@@ -100,8 +101,9 @@ public final class FeedHTTPServer: @unchecked Sendable {
             return process
         }
         if let running, running.isRunning {
-            // Not `waitUntilExit()`: it spins a run loop on a thread of the cooperative pool,
-            // where async tests call this from.
+            // SIGKILL: the child inherits the calling thread's signal mask, in which the Swift
+            // runtime blocks SIGTERM. Not `waitUntilExit()`: it spins a run loop on a thread of
+            // the cooperative pool, where async tests call this from.
             kill(running.processIdentifier, SIGKILL)
             let deadline = Date().addingTimeInterval(5)
             while running.isRunning, Date() < deadline { usleep(10_000) }
@@ -110,7 +112,7 @@ public final class FeedHTTPServer: @unchecked Sendable {
     }
 
     private static let script = #"""
-import hashlib, http.server, os, sys, time
+import hashlib, http.server, os, sys, threading, time
 root = sys.argv[1]
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -151,6 +153,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.answer(304, headers=[("ETag", etag)])
         self.answer(200, body, [("ETag", etag)])
 
+def orphan_watch(parent=os.getppid()):
+    # The test process died without stop(): do not outlive it.
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+
+threading.Thread(target=orphan_watch, daemon=True).start()
 server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 server.daemon_threads = True
 print(server.server_address[1], flush=True)
