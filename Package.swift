@@ -42,6 +42,10 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
 
+        // Blocklist feeds: fetch (HTTP with ETag/If-Modified-Since, or a file), parse, diff, cache.
+        // FoundationNetworking needs libcurl4 at run time.
+        .target(name: "PortcullisFeeds", dependencies: ["PortcullisConfig", "PortcullisFilter"]),
+
         // The control protocol: framing, values, the socket client and fail2ban-client's output shapes.
         .target(name: "PortcullisClient", dependencies: ["PortcullisConfig"]),
 
@@ -53,7 +57,7 @@ let package = Package(
         // The daemon: wires log sources, filters, jails, the store and actions; the control socket.
         .target(name: "PortcullisServer", dependencies: [
             "PortcullisConfig", "PortcullisFilter", "PortcullisJail", "PortcullisLogs",
-            "PortcullisActions", "PortcullisStore", "PortcullisClient", "PortcullisAPI", "PortcullisFirewall",
+            "PortcullisActions", "PortcullisStore", "PortcullisClient", "PortcullisAPI", "PortcullisFirewall", "PortcullisFeeds",
         ]),
 
         // The executable: argument parsing and dispatch (also by argv[0]).
@@ -79,5 +83,6 @@ let package = Package(
         .testTarget(name: "PortcullisServerTests", dependencies: ["PortcullisServer", "PortcullisClient", "PortcullisConfig", "PortcullisTestSupport"]),
         .testTarget(name: "PortcullisAPITests", dependencies: ["PortcullisAPI", "PortcullisConfig", "PortcullisTestSupport"]),
         .testTarget(name: "PortcullisFirewallTests", dependencies: ["PortcullisFirewall", "PortcullisFilter", "PortcullisTestSupport"]),
+        .testTarget(name: "PortcullisFeedsTests", dependencies: ["PortcullisFeeds", "PortcullisConfig", "PortcullisTestSupport"]),
     ]
 )

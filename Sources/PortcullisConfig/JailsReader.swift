@@ -1,6 +1,6 @@
 /// Reads a whole fail2ban tree's jails (`jail.conf`, `jail.d/*.conf`, `jail.local`,
 /// `jail.d/*.local`, and their includes such as `paths-debian.conf`): every section except
-/// `[INCLUDES]` (and `[DEFAULT]`) is a jail. This is what `portcullis config` and the server call.
+/// `[INCLUDES]` (and `[DEFAULT]`) and the `[feed-…]` blocklist feeds (see `FeedReader`) is a jail. This is what `portcullis config` and the server call.
 public struct JailsReader {
     public let configDirectory: String
     public private(set) var parser: ConfigParserWithIncludes
@@ -18,8 +18,8 @@ public struct JailsReader {
         parser = try ConfigParserWithIncludes(paths: ConfigFileSet.withIncludes(files, cache: cache), cache: cache)
     }
 
-    /// Names of all jail sections, in file order.
-    public var jailNames: [String] { parser.sections.filter { $0 != "INCLUDES" } }
+    /// Names of all jail sections, in file order (feeds excluded).
+    public var jailNames: [String] { parser.sections.filter { $0 != "INCLUDES" && !FeedReader.isFeed(section: $0) } }
 
     /// One result per jail: resolved, disabled (nil definition), or its error.
     public struct Outcome: Sendable {
