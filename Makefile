@@ -69,6 +69,7 @@ check-sample: release
 bench:
 	bench/regex.sh
 	bench/daemon.sh
+	bench/firewall.sh
 
 # Installs the binary, the fail2ban-client/-server/-regex links, the systemd unit, and the bundled
 # config as /etc/fail2ban when no such tree exists yet (an existing tree is never touched).

@@ -2,6 +2,7 @@ import Foundation
 import PortcullisAPI
 import PortcullisClient
 import PortcullisConfig
+import PortcullisFeeds
 import PortcullisStore
 
 /// The daemon: reads the config tree, starts every enabled jail, answers the control socket,
@@ -17,6 +18,8 @@ public actor Daemon {
     var jailOrder: [String] = []
     /// The native set firewalls the jails and feeds ban through.
     let firewalls = NativeFirewalls()
+    /// The running blocklist feeds by section name (`feed-krawl`).
+    var feeds: [String: FeedRunner] = [:]
     let signals = SignalEvents()
     /// `dbpurgeage` in seconds (0 or less: never purge).
     var dbPurgeAge: Double
@@ -96,6 +99,7 @@ public actor Daemon {
         log.log(.info, "fail2ban.server", "Daemon started")
         await importFail2banDatabase()
         await startJails(selection)
+        await syncFeeds(selection.feeds)
         // Commands are answered once the jails run (clients connecting earlier wait in the backlog).
         listener.start()
         let purge = startPurging()
@@ -119,6 +123,7 @@ public actor Daemon {
         healing.cancel()
         apiServer?.cancel()
         listener.stop()
+        await stopFeeds()
         await stopJails(only: nil, daemonShutdown: true)
         pidFile.remove()
         log.log(.info, "fail2ban.server", "Exiting Fail2ban")
@@ -173,6 +178,8 @@ public actor Daemon {
     struct JailSelection {
         var definitions: [JailDefinition] = []
         var broken: Set<String> = []
+        /// The enabled `[feed-NAME]` sections (a broken one is logged and left out).
+        var feeds: [FeedDefinition] = []
     }
 
     func readJails(only name: String?) throws(ServerError) -> JailSelection {
@@ -192,6 +199,13 @@ public actor Daemon {
             case .failure(let error):
                 log.log(.error, "fail2ban.configreader", "\(error)")
                 selection.broken.insert(outcome.name)
+            }
+        }
+        guard name == nil else { return selection }
+        for outcome in reader.readFeeds() {
+            switch outcome.result {
+            case .success(let feed): if feed.enabled { selection.feeds.append(feed) }
+            case .failure(let error): log.log(.error, "fail2ban.configreader", "\(error)")
             }
         }
         return selection
@@ -224,6 +238,7 @@ public actor Daemon {
                 await launch(jail)
             }
         }
+        if name == nil { await syncFeeds(selection.feeds) }
         log.log(.info, "fail2ban.server", "Reload finished.")
     }
 
@@ -252,9 +267,6 @@ public actor Daemon {
             }
         }
     }
-
-    /// Feed counters for `/metrics`.
-    func feedMetrics() async -> [FeedMetrics] { [] }
 
     // MARK: - Store upkeep
 

@@ -97,6 +97,9 @@ final class DaemonHarness: @unchecked Sendable {
         try handle.close()
     }
 
+    /// The daemon's log so far.
+    func logText() -> String { (try? String(contentsOfFile: daemonLog, encoding: .utf8)) ?? "" }
+
     func remove() {
         try? stop()
         directory.remove()

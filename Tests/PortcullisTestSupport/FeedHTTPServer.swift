@@ -30,8 +30,11 @@ public final class FeedHTTPServer: @unchecked Sendable {
     private let lock = NSLock()
     private var process: Process?
     private var boundPort = 0
+    /// The network namespace it listens in (its own 127.0.0.1), nil for the test's own.
+    public let namespace: String?
 
-    public init() throws {
+    public init(namespace: String? = nil) throws {
+        self.namespace = namespace
         directory = try TemporaryDirectory(prefix: "portcullis-feed-http")
         try setMode(.serve)
     }
@@ -45,7 +48,7 @@ public final class FeedHTTPServer: @unchecked Sendable {
     public func start() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", Self.script, directory.path]
+        process.arguments = (namespace.map { ["ip", "netns", "exec", $0] } ?? []) + ["python3", "-c", Self.script, directory.path]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

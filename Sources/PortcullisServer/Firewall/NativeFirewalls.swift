@@ -26,9 +26,23 @@ final class NativeFirewalls: @unchecked Sendable {
     /// The shared firewall for a native action, created at its first use.
     func firewall(for definition: ActionDefinition) throws(ServerError) -> (any SetFirewall)? {
         guard let backend = Self.backend(of: definition) else { return nil }
+        do {
+            return try firewall(backend: backend) { definition.initOptions[$0] ?? definition.options[$0] }
+        } catch {
+            throw .configuration("\(definition.file): \(error)")
+        }
+    }
+
+    /// The shared firewall for a feed: `backend = portcullis-nftables` or `portcullis-ipset`,
+    /// with the commands' defaults.
+    func firewall(forFeed feed: FeedDefinition) throws(ServerError) -> any SetFirewall {
+        let backend = feed.backend.hasPrefix("portcullis-") ? String(feed.backend.dropFirst("portcullis-".count)) : feed.backend
+        return try firewall(backend: backend) { _ in nil }
+    }
+
+    private func firewall(backend: String, option value: (String) -> String?) throws(ServerError) -> any SetFirewall {
         func option(_ key: String, _ fallback: String) -> [String] {
-            let text = definition.initOptions[key] ?? definition.options[key] ?? fallback
-            return text.split(separator: " ").map(String.init)
+            (value(key) ?? fallback).split(separator: " ").map(String.init)
         }
         switch backend {
         case "nftables":
@@ -41,7 +55,7 @@ final class NativeFirewalls: @unchecked Sendable {
                 IpsetSetFirewall(prefix: prefix, ipset: ipset, iptables: iptables, ip6tables: ip6tables)
             }
         default:
-            throw .configuration("\(definition.file): native = \(backend): unknown native backend (nftables or ipset)")
+            throw .configuration("native = \(backend): unknown native backend (nftables or ipset)")
         }
     }
 
