@@ -17,7 +17,7 @@ public final class NetlinkRulesetMonitor: Sendable {
     /// `/var/run/netns/NAME` to watch another namespace (entered with `setns` on the reader
     /// thread only); nil watches the process's own.
     public let namespacePath: String?
-    private let stopPipe: (read: Int32, write: Int32)?
+    private let stopPipe = WakePipe()
     private let membership = Membership()
 
     static let netlinkNetfilter: Int32 = 12
@@ -26,28 +26,19 @@ public final class NetlinkRulesetMonitor: Sendable {
 
     public init(namespacePath: String? = nil) {
         self.namespacePath = namespacePath
-        var fds: [Int32] = [-1, -1]
-        stopPipe = pipe(&fds) == 0 ? (fds[0], fds[1]) : nil
-    }
-
-    deinit {
-        if let stopPipe {
-            close(stopPipe.read)
-            close(stopPipe.write)
-        }
     }
 
     /// A new stream of change signals, read on its own thread until `stop()`.
     public func changes() -> AsyncStream<Void> {
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        guard let stopPipe else {
+        guard let stop = stopPipe.readEnd else {
             continuation.finish()
             return stream
         }
         let namespacePath = self.namespacePath
         let membership = self.membership
         let thread = Thread {
-            Self.read(namespacePath: namespacePath, stop: stopPipe.read, membership: membership) { continuation.yield() }
+            Self.read(namespacePath: namespacePath, stop: stop, membership: membership) { continuation.yield() }
             continuation.finish()
         }
         thread.name = "portcullis-netlink"
@@ -57,9 +48,7 @@ public final class NetlinkRulesetMonitor: Sendable {
 
     /// Ends every stream of this monitor (their threads close their sockets).
     public func stop() {
-        guard let stopPipe else { return }
-        var byte: UInt8 = 1
-        _ = write(stopPipe.write, &byte, 1)
+        stopPipe.signal()
     }
 
     /// Leaves the nftables group while one of our own large transactions runs: the kernel builds
@@ -71,35 +60,16 @@ public final class NetlinkRulesetMonitor: Sendable {
     }
 
     public func resume() {
-        if membership.change(-1) { nudge() }
+        if membership.change(-1) { membership.nudge.signal() }
     }
-
-    private func nudge() {
-        guard let stopPipe = nudgePipe else { return }
-        var byte: UInt8 = 1
-        _ = write(stopPipe.write, &byte, 1)
-    }
-
-    private var nudgePipe: (read: Int32, write: Int32)? { membership.nudgePipe }
 
     /// The socket's group membership, shared by the reader thread and `pause`/`resume` callers.
     final class Membership: @unchecked Sendable {
         private let lock = NSLock()
         private var socket: Int32 = -1
         private var paused = 0
-        let nudgePipe: (read: Int32, write: Int32)?
-
-        init() {
-            var fds: [Int32] = [-1, -1]
-            nudgePipe = pipe(&fds) == 0 ? (fds[0], fds[1]) : nil
-        }
-
-        deinit {
-            if let nudgePipe {
-                close(nudgePipe.read)
-                close(nudgePipe.write)
-            }
-        }
+        /// Wakes the reader after a pause so it signals a change.
+        let nudge = WakePipe()
 
         func attach(_ fd: Int32) {
             lock.withLock {
@@ -148,7 +118,7 @@ public final class NetlinkRulesetMonitor: Sendable {
             close(socket)
         }
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        let nudge = membership.nudgePipe?.read ?? -1
+        let nudge = membership.nudge.readEnd ?? -1
         while true {
             var fds = [pollfd(fd: socket, events: Int16(POLLIN), revents: 0), pollfd(fd: stop, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: nudge, events: Int16(POLLIN), revents: 0)]
@@ -159,8 +129,7 @@ public final class NetlinkRulesetMonitor: Sendable {
             }
             if fds[1].revents != 0 { return }
             if fds[2].revents != 0 {
-                var byte: UInt8 = 0
-                _ = Glibc.read(nudge, &byte, 1)
+                membership.nudge.drain()
                 signal()
             }
             guard fds[0].revents != 0 else { continue }
@@ -203,4 +172,37 @@ public final class NetlinkRulesetMonitor: Sendable {
 private enum LibSymbols {
     typealias Setns = @convention(c) (Int32, Int32) -> Int32
     static let setns: Setns? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "setns").map { unsafeBitCast($0, to: Setns.self) }
+}
+
+/// A pipe used only to wake a thread blocked in `poll`: `signal()` writes a byte, the sleeper
+/// polls `readEnd` and `drain()`s it. Closed with its owner.
+final class WakePipe: Sendable {
+    private let ends: (read: Int32, write: Int32)?
+
+    init() {
+        var fds: [Int32] = [-1, -1]
+        ends = pipe(&fds) == 0 ? (fds[0], fds[1]) : nil
+    }
+
+    deinit {
+        if let ends {
+            close(ends.read)
+            close(ends.write)
+        }
+    }
+
+    /// The end to poll; nil when the pipe could not be made.
+    var readEnd: Int32? { ends?.read }
+
+    func signal() {
+        guard let ends else { return }
+        var byte: UInt8 = 1
+        _ = write(ends.write, &byte, 1)
+    }
+
+    func drain() {
+        guard let ends else { return }
+        var byte: UInt8 = 0
+        _ = read(ends.read, &byte, 1)
+    }
 }

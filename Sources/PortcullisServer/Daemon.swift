@@ -229,7 +229,11 @@ public actor Daemon {
             if let running = jails[definition.name] {
                 if unban { _ = await running.unbanAll() }
                 let changed = await "\(running.definition.stream)" != "\(definition.stream)"
-                guard restart || changed else { continue }
+                guard restart || changed else {
+                    // A reload re-applies every current ban (a firewall reloaded before us loses nothing).
+                    if !unban { _ = await running.reban() }
+                    continue
+                }
                 guard let replacement = makeJail(definition) else { continue }
                 log.log(.info, "fail2ban.server", "Restart jail '\(definition.name)'")
                 await stopJails(only: definition.name)

@@ -16,6 +16,28 @@ final class DaemonHarness: @unchecked Sendable {
     var daemonLog: String { directory.path + "/portcullis.log" }
     private var process: Process?
 
+    /// The test jail `[e2e]`: the stock sshd filter on the harness' log, banning with `banaction`
+    /// through `action_`; `extra` lines are added to the section.
+    static func jail(banaction: String, ignoreip: String = "", bantime: String = "1h", extra: [String] = []) -> String {
+        """
+        [DEFAULT]
+        ignoreself = false
+        ignoreip = \(ignoreip)
+
+        [e2e]
+        enabled = true
+        filter = sshd
+        backend = auto
+        logpath = @LOG@
+        maxretry = 3
+        findtime = 10m
+        bantime = \(bantime)
+        banaction = \(banaction)
+        action = %(action_)s
+
+        """ + extra.map { $0 + "\n" }.joined()
+    }
+
     /// Copies the stock tree and writes `fail2ban.local` (everything under the temp folder) and
     /// `jail.local` with `jail` (the text of the test jail's section(s)).
     init(namespaces: NamespacePair, jail: String) throws {

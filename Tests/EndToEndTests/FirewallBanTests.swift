@@ -8,24 +8,7 @@ import Testing
 @Suite(.serialized)
 struct FirewallBanTests {
     static func jail(banaction: String) -> String {
-        """
-        [DEFAULT]
-        ignoreself = false
-        ignoreip =
-
-        [e2e]
-        enabled = true
-        filter = sshd
-        backend = auto
-        logpath = @LOG@
-        maxretry = 3
-        findtime = 10m
-        bantime = 1h
-        banaction = \(banaction)
-        banaction_allports = \(banaction)
-        action = %(action_)s
-
-        """
+        DaemonHarness.jail(banaction: banaction, extra: ["banaction_allports = \(banaction)"])
     }
 
     @Test func nftablesBanSurvivesKillAndFlush() throws {
@@ -91,5 +74,30 @@ struct FirewallBanTests {
         try daemon.stop()
         // actionstop removed the jail's chain.
         #expect(try !pair.inHost(["iptables", "-S"]).stdout.contains("f2b-e2e"))
+    }
+
+    @Test func stockActionIsRepairedAfterAFirewallReload() throws {
+        let pair = try NamespacePair(index: 3)
+        defer { pair.remove() }
+        let daemon = try DaemonHarness(namespaces: pair, jail: Self.jail(banaction: "iptables-allports"))
+        defer { daemon.remove() }
+        try pair.startService()
+        try daemon.start()
+        try daemon.appendFailures(address: pair.peerAddress, count: 3)
+        try waitUntil("the peer is blocked", timeout: 10) { try !pair.peerCanReachHost() }
+
+        // A firewall reload behind the daemon's back: actioncheck fails, actionstop + actionstart
+        // rebuild the chain, and every current ban is made again.
+        try pair.inHost(["iptables", "-F"])
+        try pair.inHost(["iptables", "-X"])
+        let flushed = Date()
+        try waitUntil("the stock action is repaired", timeout: 8) {
+            try pair.inHost(["iptables", "-S"]).stdout.contains(pair.peerAddress)
+        }
+        print("stock iptables-allports: repaired \(String(format: "%.3f", Date().timeIntervalSince(flushed))) s after iptables -F; iptables -X")
+        #expect(try !pair.peerCanReachHost())
+        #expect(daemon.logText().contains("actioncheck failed"))
+        let jumps = try pair.inHost(["iptables", "-S", "INPUT"]).stdout.components(separatedBy: "f2b-e2e").count - 1
+        #expect(jumps == 1, "one jump into the jail's chain after the repair")
     }
 }

@@ -11,24 +11,7 @@ import Testing
 @Suite(.serialized)
 struct NativeSetTests {
     static func jail(banaction: String, ignoreip: String = "", bantime: String = "1h") -> String {
-        """
-        [DEFAULT]
-        ignoreself = false
-        ignoreip = \(ignoreip)
-
-        [e2e]
-        enabled = true
-        filter = sshd
-        backend = auto
-        logpath = @LOG@
-        maxretry = 3
-        findtime = 10m
-        bantime = \(bantime)
-        port = \(NamespacePair.servicePort)
-        banaction = \(banaction)
-        action = %(action_)s
-
-        """
+        DaemonHarness.jail(banaction: banaction, ignoreip: ignoreip, bantime: bantime, extra: ["port = \(NamespacePair.servicePort)"])
     }
 
     /// The addresses in the kernel set elements of table `inet portcullis`.
