@@ -64,16 +64,24 @@ tree() {
   printf '%s\n' "$@" > "$work/etc/jail.local"
 }
 
-# start_until PATTERN: starts the daemon in the namespace and waits for PATTERN in its log
-# (followed with tail -F, no polling); prints the seconds from the spawn to that line.
+# wait_line PATTERN: waits (up to 60 s, looking every 20 ms) until the daemon's log has a line
+# with PATTERN written after the log was emptied last.
+wait_line() {
+  local deadline=$(( $(date +%s) + 60 ))
+  until grep -q -F -- "$1" "$work/state/log"; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "timed out waiting for: $1" >&2; tail -5 "$work/state/log" >&2; exit 1; }
+    sleep 0.02
+  done
+}
+
+# start_until PATTERN: starts the daemon in the namespace, waits for PATTERN in its log, and
+# prints the seconds from the spawn to then.
 start_until() {
-  local pattern=$1 t0 t1
+  local t0 t1
   : > "$work/state/log"
-  ( timeout 60 tail -n0 -F "$work/state/log" 2>/dev/null | grep -m1 -q -- "$pattern" ) & local waiter=$!
-  sleep 0.2
   t0=$(now)
   nsx "$bin" server -f -x -c "$work/etc" >/dev/null 2>&1 & daemon_pid=$!
-  wait "$waiter" || { echo "timed out waiting for: $pattern" >&2; tail -5 "$work/state/log" >&2; exit 1; }
+  wait_line "$1"
   t1=$(now)
   awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }'
 }
@@ -132,10 +140,9 @@ for _ in $(seq "$runs"); do
   nsx nft flush ruleset
   restore+=("$(start_until "$bans bans applied in one transaction")")
   sleep 6   # the first reconciler passes after the start settle
-  ( timeout 30 tail -n0 -F "$work/state/log" 2>/dev/null | grep -m1 -q "Firewall repaired" ) & waiter=$!
-  sleep 0.2
+  : > "$work/state/log"
   t0=$(now); nsx nft flush ruleset
-  wait "$waiter" || { echo "no repair logged" >&2; exit 1; }
+  wait_line "Firewall repaired"
   t1=$(now)
   repair+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')")
   counts+=("$(nsx nft -j list table inet portcullis | grep -o '"100\.[0-9.]*"' | sort -u | wc -l)")
