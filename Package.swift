@@ -28,14 +28,17 @@ let package = Package(
         // Failure counting, ban decisions, ban-time increments, ignore lists. Pure; clock injected.
         .target(name: "PortcullisJail", dependencies: ["PortcullisFilter", "PortcullisConfig"]),
 
+        // POSIX plumbing shared by the threads that block in poll(2): the wake-up pipe.
+        .target(name: "PortcullisSystem"),
+
         // Log sources: inotify/polling file tail with rotation, the systemd journal.
-        .target(name: "PortcullisLogs", dependencies: ["CSystemd"]),
+        .target(name: "PortcullisLogs", dependencies: ["CSystemd", "PortcullisSystem"]),
 
         // Command actions (tags, escaping, subprocesses with timeouts) and firewall backends.
         .target(name: "PortcullisActions", dependencies: ["PortcullisConfig"]),
 
         // Native batched ban sets: nftables, and ipset + iptables; desired state and self-healing.
-        .target(name: "PortcullisFirewall", dependencies: ["PortcullisActions", "PortcullisFilter"]),
+        .target(name: "PortcullisFirewall", dependencies: ["PortcullisSystem", "PortcullisActions", "PortcullisFilter"]),
 
         // The ban store: bans, ban history and log positions in SQLite.
         .target(name: "PortcullisStore", dependencies: [

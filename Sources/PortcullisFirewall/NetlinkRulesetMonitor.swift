@@ -1,4 +1,5 @@
 import Foundation
+import PortcullisSystem
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -31,7 +32,7 @@ public final class NetlinkRulesetMonitor: Sendable {
     /// A new stream of change signals, read on its own thread until `stop()`.
     public func changes() -> AsyncStream<Void> {
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        guard let stop = stopPipe.readEnd else {
+        guard let stop = stopPipe?.readDescriptor else {
             continuation.finish()
             return stream
         }
@@ -48,7 +49,7 @@ public final class NetlinkRulesetMonitor: Sendable {
 
     /// Ends every stream of this monitor (their threads close their sockets).
     public func stop() {
-        stopPipe.signal()
+        stopPipe?.signal()
     }
 
     /// Leaves the nftables group while one of our own large transactions runs: the kernel builds
@@ -60,7 +61,7 @@ public final class NetlinkRulesetMonitor: Sendable {
     }
 
     public func resume() {
-        if membership.change(-1) { membership.nudge.signal() }
+        if membership.change(-1) { membership.nudge?.signal() }
     }
 
     /// The socket's group membership, shared by the reader thread and `pause`/`resume` callers.
@@ -118,7 +119,7 @@ public final class NetlinkRulesetMonitor: Sendable {
             close(socket)
         }
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        let nudge = membership.nudge.readEnd ?? -1
+        let nudge = membership.nudge?.readDescriptor ?? -1
         while true {
             var fds = [pollfd(fd: socket, events: Int16(POLLIN), revents: 0), pollfd(fd: stop, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: nudge, events: Int16(POLLIN), revents: 0)]
@@ -129,7 +130,7 @@ public final class NetlinkRulesetMonitor: Sendable {
             }
             if fds[1].revents != 0 { return }
             if fds[2].revents != 0 {
-                membership.nudge.drain()
+                membership.nudge?.drain()
                 signal()
             }
             guard fds[0].revents != 0 else { continue }
@@ -174,35 +175,3 @@ private enum LibSymbols {
     static let setns: Setns? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "setns").map { unsafeBitCast($0, to: Setns.self) }
 }
 
-/// A pipe used only to wake a thread blocked in `poll`: `signal()` writes a byte, the sleeper
-/// polls `readEnd` and `drain()`s it. Closed with its owner.
-final class WakePipe: Sendable {
-    private let ends: (read: Int32, write: Int32)?
-
-    init() {
-        var fds: [Int32] = [-1, -1]
-        ends = pipe(&fds) == 0 ? (fds[0], fds[1]) : nil
-    }
-
-    deinit {
-        if let ends {
-            close(ends.read)
-            close(ends.write)
-        }
-    }
-
-    /// The end to poll; nil when the pipe could not be made.
-    var readEnd: Int32? { ends?.read }
-
-    func signal() {
-        guard let ends else { return }
-        var byte: UInt8 = 1
-        _ = write(ends.write, &byte, 1)
-    }
-
-    func drain() {
-        guard let ends else { return }
-        var byte: UInt8 = 0
-        _ = read(ends.read, &byte, 1)
-    }
-}

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import PortcullisSystem
 
 /// The watcher's thread: blocks in `poll` on the inotify descriptor and a wake-up pipe (or
 /// until the next poll tick), refreshes the files that changed, and pushes their events into
@@ -35,7 +36,8 @@ final class WatchLoop: @unchecked Sendable {
     init(inotify: Inotify?, pollInterval: Double) throws(LogSourceError) {
         self.inotify = inotify
         self.pollInterval = pollInterval > 0 ? pollInterval : 1.0
-        wake = try WakePipe()
+        guard let wake = WakePipe() else { throw .system(operation: "pipe", path: "(wake-up pipe)", errno: errno) }
+        self.wake = wake
     }
 
     func submit(_ command: Command) {

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import PortcullisSystem
 
 /// Reads the systemd journal for a jail with `backend = systemd`: entries matching the jail's
 /// `journalmatch`, formatted as syslog lines for its filter.
@@ -97,7 +98,8 @@ final class JournalLoop: @unchecked Sendable {
 
     init(handle: JournalHandle) throws(LogSourceError) {
         self.handle = handle
-        wake = try WakePipe()
+        guard let wake = WakePipe() else { throw .system(operation: "pipe", path: "(wake-up pipe)", errno: errno) }
+        self.wake = wake
     }
 
     func start(pollInterval: Double) {

@@ -3,19 +3,20 @@ import Glibc
 #endif
 import Foundation
 
-/// A self-pipe that wakes a reader thread blocked in `poll` (new command, stop). Writes after
-/// `close()` are ignored, so a late `signal()` never writes to a reused descriptor number.
-final class WakePipe: @unchecked Sendable {
+/// A self-pipe that wakes a reader thread blocked in `poll` (new command, stop): the log
+/// watchers' and the journal reader's loops, the netlink ruleset monitor. Both ends are
+/// non-blocking and close-on-exec. Writes after `close()` are ignored, so a late `signal()`
+/// never writes to a reused descriptor number.
+public final class WakePipe: @unchecked Sendable {
     private let lock = NSLock()
     private var fds: (read: Int32, write: Int32)?   // guarded by `lock`
     /// The end to poll for `POLLIN` (stable until `close()`).
-    let readDescriptor: Int32
+    public let readDescriptor: Int32
 
-    init() throws(LogSourceError) {
+    /// Nil when `pipe(2)` fails (`errno` tells why).
+    public init?() {
         var pair: [Int32] = [-1, -1]
-        guard pipe(&pair) == 0 else {
-            throw .system(operation: "pipe", path: "(wake-up pipe)", errno: errno)
-        }
+        guard pipe(&pair) == 0 else { return nil }
         for fd in pair {
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
@@ -24,7 +25,7 @@ final class WakePipe: @unchecked Sendable {
         readDescriptor = pair[0]
     }
 
-    func signal() {
+    public func signal() {
         lock.lock()
         defer { lock.unlock() }
         guard let fds else { return }
@@ -33,12 +34,12 @@ final class WakePipe: @unchecked Sendable {
     }
 
     /// Empties the pipe after `poll` reported it readable.
-    func drain() {
+    public func drain() {
         var scratch = [UInt8](repeating: 0, count: 64)
         while scratch.withUnsafeMutableBytes({ read(readDescriptor, $0.baseAddress, $0.count) }) > 0 {}
     }
 
-    func close() {
+    public func close() {
         lock.lock()
         defer { lock.unlock() }
         guard let open = fds else { return }
