@@ -38,14 +38,7 @@ public struct CommandRunner: Sendable {
 
     /// - Parameter environment: the command's whole environment; nil takes the runner's.
     public func run(_ command: String, timeout: Double, environment: [String: String]? = nil) async -> CommandResult {
-        await withCheckedContinuation { (continuation: CheckedContinuation<CommandResult, Never>) in
-            let runner = self
-            let thread = Thread {
-                continuation.resume(returning: runner.runBlocking(command, timeout: timeout, environment: environment))
-            }
-            thread.name = "portcullis-command"
-            thread.start()
-        }
+        await Self.onOwnThread { self.runBlocking(command, timeout: timeout, environment: environment) }
     }
 
     /// The same, blocking the calling thread.
@@ -64,16 +57,8 @@ public struct CommandRunner: Sendable {
                                      duration: LibC.monotonicNow() - start)
             }
         }
-        let child: ChildProcess
-        do {
-            child = try ChildProcess.spawn(arguments: arguments, environment: environment ?? self.environment)
-        } catch {
-            return CommandResult(status: 127, stderr: "\(shell) -- failed with \(error.message)", duration: LibC.monotonicNow() - start)
-        }
-        var waiter = ChildWaiter(child: child, limit: outputLimit)
-        let (status, timedOut) = waiter.wait(deadline: start + max(0, timeout), killGrace: killGrace)
-        return CommandResult(status: status, stdout: waiter.stdout.text, stderr: waiter.stderr.text,
-                             timedOut: timedOut, duration: LibC.monotonicNow() - start)
+        return execute(arguments, environment: environment ?? self.environment, stdin: nil, searchPath: false,
+                       timeout: timeout, start: start)
     }
 
     /// Runs `arguments[0]` (looked up in PATH) with the rest directly, no shell, in its own process
@@ -84,14 +69,7 @@ public struct CommandRunner: Sendable {
     /// megabyte-sized `nft -f -` script neither deadlocks against the child's output nor raises
     /// SIGPIPE in the daemon when the child exits early.
     public func run(arguments: [String], input: [UInt8]? = nil, timeout: Double) async -> CommandResult {
-        await withCheckedContinuation { (continuation: CheckedContinuation<CommandResult, Never>) in
-            let runner = self
-            let thread = Thread {
-                continuation.resume(returning: runner.runBlocking(arguments: arguments, input: input, timeout: timeout))
-            }
-            thread.name = "portcullis-command"
-            thread.start()
-        }
+        await Self.onOwnThread { self.runBlocking(arguments: arguments, input: input, timeout: timeout) }
     }
 
     /// The same, blocking the calling thread.
@@ -108,20 +86,33 @@ public struct CommandRunner: Sendable {
                                      duration: LibC.monotonicNow() - start)
             }
         }
+        return execute(arguments, environment: environment, stdin: inputFile, searchPath: true, timeout: timeout, start: start)
+    }
+
+    /// Spawns, waits (timeout, kill grace, output limits) and collects the result; the one path
+    /// of both kinds of run. A spawn failure is status 127 with the reason on stderr.
+    private func execute(_ arguments: [String], environment: [String: String]?, stdin: Int32?, searchPath: Bool,
+                         timeout: Double, start: Double) -> CommandResult {
         let child: ChildProcess
         do {
-            child = try ChildProcess.spawn(arguments: arguments, environment: environment, stdin: inputFile, searchPath: true)
+            child = try ChildProcess.spawn(arguments: arguments, environment: environment, stdin: stdin, searchPath: searchPath)
         } catch {
-            return CommandResult(status: 127, stderr: "\(program) -- failed with \(error.message)", duration: LibC.monotonicNow() - start)
-        }
-        if let file = inputFile {
-            close(file)
-            inputFile = nil
+            return CommandResult(status: 127, stderr: "\(arguments.first ?? "") -- failed with \(error.message)",
+                                 duration: LibC.monotonicNow() - start)
         }
         var waiter = ChildWaiter(child: child, limit: outputLimit)
         let (status, timedOut) = waiter.wait(deadline: start + max(0, timeout), killGrace: killGrace)
         return CommandResult(status: status, stdout: waiter.stdout.text, stderr: waiter.stderr.text,
                              timedOut: timedOut, duration: LibC.monotonicNow() - start)
+    }
+
+    /// Runs a blocking body on a thread of its own, never on the cooperative pool.
+    private static func onOwnThread(_ body: @escaping @Sendable () -> CommandResult) async -> CommandResult {
+        await withCheckedContinuation { (continuation: CheckedContinuation<CommandResult, Never>) in
+            let thread = Thread { continuation.resume(returning: body()) }
+            thread.name = "portcullis-command"
+            thread.start()
+        }
     }
 
     private static func writeScript(_ script: String) throws(ChildProcess.SpawnError) -> String {
