@@ -4,6 +4,9 @@
 struct FirewallGate: Sendable {
     var busy = false
     var waiters: [CheckedContinuation<Void, Never>] = []
+    /// An apply failed even after its own repair: the desired state holds elements the kernel
+    /// may lack, so the next reconcile compares every element, however cheap it was asked to be.
+    var needsFullCheck = false
 }
 
 /// A `SetFirewall` whose operations run one at a time, in call order: each public operation
@@ -28,7 +31,12 @@ extension SerializedSetFirewall {
     }
 
     public func apply(setNamed name: String, add: [BanElement], remove: [String], now: Double) async throws(FirewallError) {
-        try await exclusive { () async throws(FirewallError) in try await applyNow(setNamed: name, add: add, remove: remove, now: now) }
+        do {
+            try await exclusive { () async throws(FirewallError) in try await applyNow(setNamed: name, add: add, remove: remove, now: now) }
+        } catch {
+            gate.needsFullCheck = true
+            throw error
+        }
     }
 
     public func flush(setNamed name: String) async throws(FirewallError) {
@@ -41,7 +49,11 @@ extension SerializedSetFirewall {
 
     public func reconcile(full: Bool, now: Double) async -> Result<RepairReport, FirewallError> {
         do {
-            return try await exclusive { () async throws(FirewallError) in await reconcileNow(full: full, now: now) }
+            return try await exclusive { () async throws(FirewallError) in
+                let result = await reconcileNow(full: full || gate.needsFullCheck, now: now)
+                if case .success = result { gate.needsFullCheck = false }
+                return result
+            }
         } catch {
             return .failure(error)
         }

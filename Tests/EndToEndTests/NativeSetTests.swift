@@ -134,6 +134,34 @@ struct NativeSetTests {
         #expect(attempts.min() ?? .infinity < 2)
     }
 
+    @Test func aFailingFirewallCommandIsLoggedAndTheBanAppliedOnceItWorksAgain() throws {
+        let pair = try NamespacePair(index: 56)
+        defer { pair.remove() }
+        let daemon = try DaemonHarness(namespaces: pair, jail: Self.jail(banaction: "portcullis-nftables"))
+        defer { daemon.remove() }
+        // An nft that fails while a flag file exists, as a broken or locked firewall would.
+        let flag = daemon.directory.path + "/nft-fails"
+        let wrapper = daemon.directory.path + "/flaky-nft"
+        try "#!/bin/sh\nif [ -e \(flag) ]; then echo 'nft: simulated failure' >&2; exit 1; fi\nexec nft \"$@\"\n"
+            .write(toFile: wrapper, atomically: true, encoding: .utf8)
+        try Command.check(["chmod", "755", wrapper])
+        try daemon.directory.write("etc/action.d/portcullis-nftables.local", "[Init]\nnftables = \(wrapper)\n")
+        try pair.startService()
+        try daemon.start()
+
+        _ = FileManager.default.createFile(atPath: flag, contents: nil)
+        try daemon.appendFailures(address: pair.peerAddress, count: 3)
+        try waitUntil("the failure is logged with its command line", timeout: 10) {
+            let log = daemon.logText()
+            return log.contains("exec: \(wrapper) -f -") && log.contains("returned 1") && log.contains("simulated failure")
+        }
+        #expect(try daemon.client(["status", "e2e"]).stdout.contains(pair.peerAddress), "the ban stays recorded")
+        #expect(try pair.peerCanReachHost())
+
+        try FileManager.default.removeItem(atPath: flag)
+        try waitUntil("the ban reaches the kernel once nft works again", timeout: 10) { try !pair.peerCanReachHost() }
+    }
+
     /// Elements in the jail's IPv4 host set, counted from nft's JSON listing.
     static func countElements(_ pair: NamespacePair) throws -> Int {
         let text = try pair.inHost(["nft", "-j", "list", "table", "inet", "portcullis"]).stdout

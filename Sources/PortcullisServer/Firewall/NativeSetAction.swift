@@ -8,8 +8,8 @@ import PortcullisFirewall
 /// one transaction, with the remaining ban time as the element's kernel timeout.
 ///
 /// The shared firewall keeps the desired state; when a command fails the error is logged with
-/// its command line and the reconciler puts the set right at its next pass (within seconds),
-/// while the ban stays recorded in the store.
+/// its command line, the ban stays recorded in the store, and the firewall's next reconcile
+/// (within 5 s) compares every element and applies what the kernel lacks.
 actor NativeSetAction: JailAction {
     nonisolated let name: String
     let jail: String
@@ -17,8 +17,6 @@ actor NativeSetAction: JailAction {
     private(set) var managedSet: ManagedSet
     var properties: OrderedOptions
     var jailBanTime: Double
-    /// Raised when an apply failed; the daemon's reconciler runs a full pass while it is set.
-    private(set) var needsRepair = false
 
     /// The options a native action reads: which ports and protocol it blocks, and how.
     static func scope(of definition: ActionDefinition) -> BlockScope {
@@ -78,7 +76,6 @@ actor NativeSetAction: JailAction {
             }
             return 0
         } catch {
-            needsRepair = true
             log.log(.error, "fail2ban.actions", "[\(jail)] \(name): \(error); the ban stays recorded and the set is repaired at the next check")
             return 1
         }
@@ -86,8 +83,7 @@ actor NativeSetAction: JailAction {
 
     /// Native sets are checked by the firewall's reconciler, for every set at once.
     func checkAndRepair(log: ServerLog, jail: String) async -> Bool {
-        needsRepair = false
-        return false
+        false
     }
 
     /// `ignoreip` changed (`set <jail> addignoreip`): the whitelist rules follow.
