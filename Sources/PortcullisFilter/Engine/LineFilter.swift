@@ -442,6 +442,8 @@ public final class LineFilter {
 
     /// fail2ban's `IPAddr(ip, cidr)` text: canonical address, or the text as written when it is none.
     static func canonicalAddress(_ text: String, prefixLength: Int?) -> String {
+        // A dotted quad `inet_pton` accepts is already canonical (it refuses leading zeros).
+        if prefixLength == nil, IPAddress.parseIPv4(text.utf8) != nil { return text }
         if let address = IPAddress(address: text, prefixLength: prefixLength) { return address.description }
         if prefixLength == nil, let address = IPAddress(text) { return address.description }
         return text

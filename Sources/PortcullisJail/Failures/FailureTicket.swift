@@ -15,22 +15,44 @@ public struct FailureTicket: Sendable, Equatable {
     /// `<failures>`), which is not re-estimated over `findtime` the way the retry count is.
     public var failures: Int
     /// Captured `F-*` groups and named fields (`user`, …), from the first failure of a ticket.
-    public var fields: [String: String]
+    public var fields: [String: String] {
+        get {
+            switch storedFields {
+            case .values(let values): return values
+            case .captured(let captured):
+                var values: [String: String] = [:]
+                for (key, value) in captured.values { if let value { values[key] = value } }
+                return values
+            }
+        }
+        set { storedFields = .values(newValue) }
+    }
+
+    /// The filter's captures stay as they came until a ban needs them by name: most failures
+    /// are only counted, and a dictionary per failure was a large part of the daemon's time.
+    private enum StoredFields: Sendable {
+        case captured(FailureFields)
+        case values([String: String])
+    }
+    private var storedFields: StoredFields
 
     public init(id: String, time: Double, matches: [String] = [], failures: Int = 1, fields: [String: String] = [:]) {
         self.id = id
         self.time = time
         self.matches = matches
         self.failures = failures
-        self.fields = fields
+        self.storedFields = .values(fields)
+    }
+
+    public static func == (a: FailureTicket, b: FailureTicket) -> Bool {
+        a.id == b.id && a.time == b.time && a.matches == b.matches && a.failures == b.failures && a.fields == b.fields
     }
 
     /// From the filter's failure; nil when it has no id yet or is a `<F-NOFAIL>` hit (which
     /// fail2ban never counts). `now` stands in for a failure without a time.
     public init?(_ failure: Failure, now: Double) {
         guard let id = failure.id, !failure.isNoFail else { return nil }
-        var fields: [String: String] = [:]
-        for (key, value) in failure.fields.values { if let value { fields[key] = value } }
-        self.init(id: id, time: failure.time ?? now, matches: failure.matches, failures: 1, fields: fields)
+        self.init(id: id, time: failure.time ?? now, matches: failure.matches, failures: 1)
+        storedFields = .captured(failure.fields)
     }
 }
