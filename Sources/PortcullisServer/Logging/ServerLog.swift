@@ -13,12 +13,23 @@ import Glibc
 /// Targets are fail2ban's: a file path (appended, reopened by `flushlogs` for logrotate),
 /// `STDOUT`, `STDERR`, `SYSLOG` (the `/dev/log` datagram socket, no time stamp, no padding) and
 /// `SYSTEMD-JOURNAL` (sent to syslog the same way).
+///
+/// A jail reading a burst of lines logs a `Found` line per failure; one `write(2)` each made the
+/// log the daemon's largest cost. While a jail works through a batch (``holdWrites()`` …
+/// ``releaseWrites()``) lines are gathered and written together when the batch is done, when
+/// 64 KiB are pending or when the oldest waited 100 ms — so nothing waits long and the order of
+/// lines is kept.
 public final class ServerLog: Sendable {
     private struct State {
         var level: LogLevel
         var target: String
         var descriptor: Int32
         var isSyslog: Bool
+        /// Lines formatted but not yet written (file and stream targets only).
+        var pending: [UInt8] = []
+        var pendingSince = 0.0
+        /// Batches in progress that asked for lines to be gathered.
+        var holds = 0
     }
     private let state: Mutex<State>
     private let pid = getpid()
@@ -32,7 +43,10 @@ public final class ServerLog: Sendable {
     }
 
     deinit {
-        state.withLock { s in if s.descriptor > 2 { close(s.descriptor) } }
+        state.withLock { s in
+            Self.writePending(&s)
+            if s.descriptor > 2 { close(s.descriptor) }
+        }
     }
 
     public var level: LogLevel {
@@ -46,8 +60,9 @@ public final class ServerLog: Sendable {
     public func setTarget(_ target: String) throws(ServerError) {
         let (descriptor, isSyslog) = try Self.open(target: target, syslogSocket: syslogSocket)
         state.withLock { s in
+            Self.writePending(&s)
             if s.descriptor > 2 { close(s.descriptor) }
-            s = State(level: s.level, target: target, descriptor: descriptor, isSyslog: isSyslog)
+            s = State(level: s.level, target: target, descriptor: descriptor, isSyslog: isSyslog, holds: s.holds)
         }
     }
 
@@ -58,27 +73,68 @@ public final class ServerLog: Sendable {
         do { try setTarget(target); return "rolled over" } catch { return "flushed" }
     }
 
-    /// Writes one message when `level` passes the current threshold.
-    public func log(_ level: LogLevel, _ logger: String, _ message: String) {
+    /// Writes one message when `level` passes the current threshold (the message is only built
+    /// then).
+    public func log(_ level: LogLevel, _ logger: String, _ message: @autoclosure () -> String) {
         state.withLock { s in
             guard level >= s.level else { return }
-            var line: String
-            let name = logger.count < 24 ? logger + String(repeating: " ", count: 24 - logger.count) : logger
-            let levelName = level.name.count < 7 ? level.name + String(repeating: " ", count: 7 - level.name.count) : level.name
             if s.isSyslog {
-                line = "<\(Self.syslogPriority(level))>\(logger)[\(pid)]: \(level.name) \(message)"
-            } else {
-                line = "\(Clock.logText()) \(name)[\(pid)]: \(levelName) \(message)\n"
+                Self.send("<\(Self.syslogPriority(level))>\(logger)[\(pid)]: \(level.name) \(message())", to: s.descriptor)
+                return
             }
-            line.withUTF8 { bytes in
-                var offset = 0
-                while offset < bytes.count {
-                    let n = write(s.descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                    if n <= 0 { if n < 0 && errno == EINTR { continue }; break }
-                    if s.isSyslog { break }
-                    offset += n
-                }
+            if s.pending.isEmpty { s.pendingSince = Clock.now() }
+            s.pending.append(contentsOf: Clock.logText().utf8)
+            s.pending.append(UInt8(ascii: " "))
+            Self.append(logger, paddedTo: 24, to: &s.pending)
+            s.pending.append(contentsOf: "[\(pid)]: ".utf8)
+            Self.append(level.name, paddedTo: 7, to: &s.pending)
+            s.pending.append(UInt8(ascii: " "))
+            s.pending.append(contentsOf: message().utf8)
+            s.pending.append(UInt8(ascii: "\n"))
+            if s.holds == 0 || s.pending.count >= 65_536 || Clock.now() - s.pendingSince >= 0.1 {
+                Self.writePending(&s)
             }
+        }
+    }
+
+    /// Gathers lines until the matching ``releaseWrites()`` (a jail's batch of log lines).
+    public func holdWrites() {
+        state.withLock { $0.holds += 1 }
+    }
+
+    /// Ends a ``holdWrites()``; the gathered lines are written when no other batch holds them.
+    public func releaseWrites() {
+        state.withLock { s in
+            s.holds = max(0, s.holds - 1)
+            if s.holds == 0 { Self.writePending(&s) }
+        }
+    }
+
+    private static func append(_ text: String, paddedTo width: Int, to buffer: inout [UInt8]) {
+        let before = buffer.count
+        buffer.append(contentsOf: text.utf8)
+        let written = buffer.count - before
+        if written < width { buffer.append(contentsOf: repeatElement(UInt8(ascii: " "), count: width - written)) }
+    }
+
+    private static func writePending(_ s: inout State) {
+        guard !s.pending.isEmpty else { return }
+        s.pending.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let n = write(s.descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if n <= 0 { if n < 0 && errno == EINTR { continue }; break }
+                offset += n
+            }
+        }
+        s.pending.removeAll(keepingCapacity: s.pending.count <= 65_536)
+    }
+
+    /// One syslog datagram.
+    private static func send(_ datagram: String, to descriptor: Int32) {
+        var datagram = datagram
+        datagram.withUTF8 { bytes in
+            while write(descriptor, bytes.baseAddress!, bytes.count) < 0 && errno == EINTR {}
         }
     }
 
