@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
     ],
     targets: [
         // System library shim: Debian's libpcre2-dev (10.42).
@@ -61,6 +62,7 @@ let package = Package(
         .target(name: "PortcullisServer", dependencies: [
             "PortcullisConfig", "PortcullisFilter", "PortcullisJail", "PortcullisLogs",
             "PortcullisActions", "PortcullisStore", "PortcullisClient", "PortcullisAPI", "PortcullisFirewall", "PortcullisFeeds",
+            .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
         ]),
 
         // The executable: argument parsing and dispatch (also by argv[0]).

@@ -43,9 +43,9 @@ struct IgnoreChecker: Sendable {
         options.flatMap { try? IgnoreCache.Settings(option: $0) }.map { IgnoreCache(settings: $0) }
     }
 
-    /// Why `id` is ignored, or nil. Runs `ignorecommand` when the lists do not decide; its
-    /// answers are kept as `ignorecache` says.
-    mutating func ignoredBy(_ id: String, runner: CommandRunner) async -> String? {
+    /// Why the lists ignore `id` (addresses, networks, the host's own addresses, host names), or
+    /// nil. Synchronous, so a jail's actor checks each failure without leaving its executor.
+    mutating func ignoredByLists(_ id: String) -> String? {
         var known = resolved
         let reason = list.ignoredBy(id, selfAddresses: Self.selfAddresses) { name in
             if let addresses = known[name] { return addresses }
@@ -54,7 +54,15 @@ struct IgnoreChecker: Sendable {
             return addresses
         }
         resolved = known
-        if let reason { return reason }
+        return reason
+    }
+
+    /// Whether `ignorecommand` is set, so `ignoredByCommand` has anything to ask.
+    var hasCommand: Bool { command != nil }
+
+    /// `"command"` when `ignorecommand` says `id` is ignored, or nil; its answers are kept as
+    /// `ignorecache` says.
+    mutating func ignoredByCommand(_ id: String, runner: CommandRunner) async -> String? {
         guard let command else { return nil }
         let now = Clock.now()
         if let hit = cache?.value(for: id, now: now) { return hit ? "command" : nil }

@@ -57,7 +57,7 @@ extension JailRuntime {
         let now = Clock.now()
         for id in ids {
             let overall = await overallHistory(of: id)
-            if case .ban(let ticket) = core.manualBan(id, now: now, random: Double.random(in: 0..<1), overallHistory: overall) {
+            if case .ban(let ticket) = core.manualBan(id, now: now, random: random.unit(), overallHistory: overall) {
                 tickets.append(ticket)
             } else {
                 log.log(.notice, "fail2ban.actions", "[\(name)] \(id) already banned")
@@ -72,6 +72,7 @@ extension JailRuntime {
     func unbanIPs(_ ids: [String], reportAbsent: Bool) async throws(ServerError) -> Int {
         var lifted: [BanTicket] = []
         var missed: [String] = []
+        await settleRecords()
         for id in ids {
             // A manual unban also forgets the address' ban history, as fail2ban's does.
             try? await store.forgetBans(jail: name, ip: id)
@@ -91,6 +92,7 @@ extension JailRuntime {
 
     /// `unbanall`/`unban --all`: every ban lifted in one flush.
     func unbanAll() async -> Int {
+        await settleRecords()
         let tickets = core.bans.tickets
         for ticket in tickets { _ = core.unban(ticket.id) }
         do { try await store.forgetBans(jail: name, ip: nil) } catch {
@@ -116,13 +118,13 @@ extension JailRuntime {
         case "prefregex": return .string(definition.filter?.prefRegex ?? "")
         case "failregex": return .list((definition.filter?.failRegex ?? []).map { .string($0) })
         case "ignoreregex": return .list((definition.filter?.ignoreRegex ?? []).map { .string($0) })
-        case "usedns": return .string(filter.options.useDns)
+        case "usedns": return .string(filter.withFilter { $0.options.useDns })
         case "findtime": return .int(Int(core.settings.findTime))
         case "datepattern": return definition.filter?.datePattern.map { .string($0) } ?? .null
         case "logtimezone": return definition.logTimezone.map { .string($0) } ?? .null
         case "maxmatches": return .int(core.settings.maxMatches)
         case "maxretry": return .int(core.settings.maxRetry)
-        case "maxlines": return .int(filter.maxLines)
+        case "maxlines": return .int(filter.withFilter { $0.maxLines })
         case "bantime": return .int(Int(core.settings.banTime))
         case "banip": return .list(banList(withTime: words.dropFirst().first == "--with-time").map { .string($0) })
         case "banned": return bannedValue(Array(words.dropFirst()))
@@ -182,7 +184,8 @@ extension JailRuntime {
             return .int(Int(core.settings.banTime))
         case "findtime":
             core.settings.findTime = try seconds()
-            filter.options.findTime = core.settings.findTime
+            let findTime = core.settings.findTime
+            filter.withFilter { $0.options.findTime = findTime }
             return .int(Int(core.settings.findTime))
         case "maxretry":
             core.settings.maxRetry = try integer()
@@ -191,7 +194,7 @@ extension JailRuntime {
             core.settings.maxMatches = try integer()
             return .int(core.settings.maxMatches)
         case "usedns":
-            filter.options.useDns = value
+            filter.withFilter { $0.options.useDns = value }
             return .string(value)
         case "addignoreip":
             for entry in words.dropFirst() {
@@ -240,7 +243,8 @@ extension JailRuntime {
 
 extension JailRuntime {
     /// `reban`: hands every current ban to the actions again (after a firewall lost them).
-    func reban() -> Int {
+    func reban() async -> Int {
+        await settleRecords()
         let tickets = core.bans.tickets
         for ticket in tickets { log.log(.notice, "fail2ban.actions", "[\(name)] Reban \(ticket.id)") }
         if !tickets.isEmpty { worker.submit(.reban(tickets.map { BanInfo($0) })) }
@@ -254,7 +258,7 @@ extension JailRuntime {
     /// not compile is refused and the running filter stays.
     func changeFilter(_ option: String, _ value: String) throws(ServerError) -> ControlValue {
         guard var filterDefinition = definition.filter else { throw .invalidCommand("(jail \(name) has no filter)") }
-        var maxLines = filter.maxLines
+        var maxLines = filter.withFilter { $0.maxLines }
         func index() throws(ServerError) -> Int {
             guard let n = Int(value) else { throw .invalidValue(option: option, value: value, reason: "expected an index") }
             return n
@@ -277,7 +281,10 @@ extension JailRuntime {
             maxLines = n
         }
         do {
-            filter = try LineFilter(definition: filterDefinition, options: filter.options, maxLines: maxLines, timeZone: definition.logTimezone)
+            let timeZone = definition.logTimezone
+            try filter.rebuild { options in
+                try LineFilter(definition: filterDefinition, options: options, maxLines: maxLines, timeZone: timeZone)
+            }
         } catch {
             throw .invalidValue(option: option, value: value, reason: "\(error)")
         }
@@ -300,7 +307,7 @@ extension JailRuntime {
         var repaired = false
         for action in worker.actions where await action.checkAndRepair(log: log, jail: name) { repaired = true }
         guard repaired else { return 0 }
-        return reban()
+        return await reban()
     }
 }
 

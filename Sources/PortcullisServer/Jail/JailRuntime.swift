@@ -5,17 +5,19 @@ import PortcullisFilter
 import PortcullisJail
 import PortcullisLogs
 import PortcullisStore
+import AsyncAlgorithms
 
 /// One running jail: its log sources feed its filter, the filter's failures feed its decision
 /// core, and every ban is made durable in the store before its actions run.
 ///
-/// The actor owns the non-Sendable filter, so lines are processed in the order they were read,
-/// while control commands (`status`, `banip`, `set …`) interleave between batches.
+/// Lines are filtered on the reading task (`JailFilter`) and their failures handled here in the
+/// order they were read, while control commands (`status`, `banip`, `set …`) interleave between
+/// batches.
 actor JailRuntime {
     nonisolated let name: String
     var definition: JailDefinition
     var core: JailCore
-    var filter: LineFilter
+    let filter: JailFilter
     var ignore: IgnoreChecker
     let store: any BanStore
     let log: ServerLog
@@ -24,13 +26,19 @@ actor JailRuntime {
     var watcher: FileWatcher?
     var journal: JournalReader?
     var readTask: Task<Void, Never>?
+    /// Hands filtered batches to the actor; with `readTask` it forms the jail's two-stage pipeline.
+    var handleTask: Task<Void, Never>?
     var expiryTask: Task<Void, Never>?
     var pendingPositions: [String: LogPosition] = [:]
     var lastPositionSave = 0.0
-    var inOperation = false
     var isIdle = false
     /// Bans decided while a batch of lines is processed, recorded together at its end.
     var batchBans: [BanTicket] = []
+    /// Bans prolonged during the batch (a banned address failing again), recorded with them.
+    var batchProlonged: [BanTicket] = []
+    var random = JailRandom()
+    /// The bans of the last batch on their way to the store (see `startRecording`).
+    var recording: Task<Void, Never>?
     /// Files being read again from the start after a rewrite in place or a replacement (a
     /// blocklist such as Krawl's `malicious_ips.txt`, rewritten every few minutes). Until the
     /// end is reached, a line of an address already banned is the list being synced, not news:
@@ -63,7 +71,7 @@ actor JailRuntime {
         options.inOperation = false
         options.findTime = core.failures.settings.findTime
         do {
-            filter = try LineFilter(definition: filterDefinition, options: options, timeZone: definition.logTimezone)
+            filter = JailFilter(try LineFilter(definition: filterDefinition, options: options, timeZone: definition.logTimezone))
         } catch {
             throw .configuration("Jail '\(definition.name)': \(error)")
         }
@@ -111,9 +119,11 @@ actor JailRuntime {
     /// in the kernel (their elements time out by themselves), so a restart leaves no gap.
     func stop(daemonShutdown: Bool = false) async {
         readTask?.cancel()
+        handleTask?.cancel()
         expiryTask?.cancel()
         watcher?.stop()
         journal?.stop()
+        await settleRecords()
         await savePositions(force: true)
         await worker.drain()
         let banned = core.bans.tickets.map { BanInfo($0) }
@@ -149,7 +159,7 @@ actor JailRuntime {
                 }
                 log.log(.info, "fail2ban.filter", "Added logfile: '\(path)'")
             }
-            consume(watcher.events()) { jail, event in await jail.handle(event) }
+            consumeFiltered(watcher.events())
         } catch {
             log.log(.error, "fail2ban.filter", "[\(name)] \(error)")
         }
@@ -166,6 +176,27 @@ actor JailRuntime {
             consume(reader.events(pollInterval: 1.0)) { jail, event in await jail.handle(event) }
         } catch {
             log.log(.error, "fail2ban.filter", "[\(name)] \(error)")
+        }
+    }
+
+    /// Reads a file watcher's events in order until the jail stops: the reading task filters a
+    /// batch, hands it over (waiting while the actor still works on the one before) and goes on
+    /// with the next.
+    func consumeFiltered(_ events: AsyncStream<LogEvent>) {
+        let channel = AsyncChannel<JailFilter.Event>()
+        let filter = self.filter
+        readTask = Task {
+            for await event in events {
+                await channel.send(filter.filter(event))
+                if Task.isCancelled { break }
+            }
+            channel.finish()
+        }
+        handleTask = Task { [weak self] in
+            for await event in channel {
+                guard let self else { return }
+                await self.handle(event)
+            }
         }
     }
 
@@ -191,10 +222,19 @@ actor JailRuntime {
         return byTime
     }
 
+    func handle(_ event: JailFilter.Event) async {
+        switch event {
+        case .lines(let lines):
+            await process(lines)
+        case .other(let event):
+            await handle(event)
+        }
+    }
+
     func handle(_ event: LogEvent) async {
         switch event {
         case .lines(let batch):
-            await process(batch)
+            await process(filter.filter(batch, now: Clock.now()))
         case .rotated(let path, let how):
             log.log(.info, "fail2ban.filter", "[\(name)] Log rotation detected for \(path) (\(how))")
             resyncingFiles.insert(path)
@@ -208,61 +248,46 @@ actor JailRuntime {
     func handle(_ event: JournalEvent) async {
         switch event {
         case .entries(let entries):
+            log.holdWrites()
+            defer { log.releaseWrites() }
             let now = Clock.now()
             guard !isIdle else { return }
             linesRead += entries.count
-            for entry in entries {
-                var line = entry.line
-                let failures = line.withUTF8 { bytes in
-                    filter.process(line: bytes, time: entry.time, timeText: Clock.text(entry.time), now: now)
-                }
-                for failure in failures { await handle(failure, now: now) }
-            }
-            await recordAndApply(takeBatchBans())
+            for failure in filter.filter(entries, now: now) { await handle(failure, now: now) }
+            startRecording(takeBatchBans(), prolonged: takeBatchProlonged())
         case .error(let error):
             log.log(.error, "fail2ban.filter", "[\(name)] \(error)")
         }
     }
 
-    /// One batch of lines from a file: each line through the filter, each failure to the core.
-    func process(_ batch: LogBatch) async {
+    /// The failures of one batch of lines from a file, each to the core; its bans recorded
+    /// together.
+    func process(_ lines: JailFilter.FilteredLines) async {
+        log.holdWrites()
+        defer { log.releaseWrites() }
         let now = Clock.now()
-        filter.options.inOperation = inOperation
-        let resyncing = resyncingFiles.contains(batch.path)
-        linesRead += batch.lineRanges.count
-        var failures: [Failure] = []
-        // Lines are bytes as the log holds them: invalid UTF-8 is repaired before matching.
-        for index in batch.lineRanges.indices {
-            batch.withLine(index) { line in
-                filter.process(rawLine: line, now: now, onFailure: { failures.append($0.makeFailure()) }, then: { _, _ in })
-            }
-        }
+        let resyncing = resyncingFiles.contains(lines.path)
+        linesRead += lines.lineCount
         if !isIdle {
-            for failure in failures { await handle(failure, now: now, resyncing: resyncing) }
-            await recordAndApply(takeBatchBans())
+            for failure in lines.failures { await handle(failure, now: now, resyncing: resyncing) }
+            startRecording(takeBatchBans(), prolonged: takeBatchProlonged())
         }
-        pendingPositions[batch.path] = batch.position
-        let atEnd = Self.reachedEnd(of: batch)
-        if !inOperation, atEnd { inOperation = true }
-        if resyncing, atEnd {
-            resyncingFiles.remove(batch.path)
+        pendingPositions[lines.path] = lines.position
+        if resyncing, lines.reachedEnd {
+            resyncingFiles.remove(lines.path)
             if resyncedAlreadyBanned > 0 {
-                log.log(.info, "fail2ban.filter", "[\(name)] \(batch.path) read again: \(resyncedAlreadyBanned) address(es) already banned")
+                log.log(.info, "fail2ban.filter", "[\(name)] \(lines.path) read again: \(resyncedAlreadyBanned) address(es) already banned")
                 resyncedAlreadyBanned = 0
             }
         }
         await savePositions(force: false)
     }
 
-    private static func reachedEnd(of batch: LogBatch) -> Bool {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: batch.path),
-              let size = attributes[FileAttributeKey.size] as? UInt64 else { return true }
-        return batch.position.offset >= size
-    }
-
     func savePositions(force: Bool) async {
         let now = Clock.now()
         guard !pendingPositions.isEmpty, force || now - lastPositionSave >= 1 else { return }
+        // The lines' bans first: a position saved before them could skip them after a crash.
+        await settleRecords()
         let positions = pendingPositions.values.map {
             StoredLogPosition(jail: name, path: $0.path, firstLineHash: $0.firstLineHash, offset: $0.offset)
         }
@@ -287,7 +312,8 @@ actor JailRuntime {
             return
         }
         log.log(.info, "fail2ban.filter", "[\(name)] Found \(id) - \(Clock.text(ticket.time))")
-        await apply(core.handle(ticket, now: now, random: Double.random(in: 0..<1), overallHistory: await overallHistory(of: id)), failureTime: ticket.time)
+        let overall = await overallHistory(of: id)
+        await apply(core.handle(ticket, now: now, random: random.unit(), overallHistory: overall), failureTime: ticket.time)
     }
 
     func apply(_ decision: JailDecision, failureTime: Double) async {
@@ -300,9 +326,7 @@ actor JailRuntime {
             log.log(late < 3 ? .debug : late < 60 ? .notice : .warning, "fail2ban.actions", "[\(name)] \(ticket.id) already banned")
         case .prolonged(let ticket):
             log.log(.notice, "fail2ban.actions", "[\(name)] Prolong \(ticket.id) until \(ticket.endTime.map(Clock.text) ?? "permanent")")
-            do { try await store.addBan(StoredBan(ticket, jail: name)) } catch {
-                log.log(.error, "fail2ban.actions", "[\(name)] Recording the ban of \(ticket.id) failed: \(error)")
-            }
+            batchProlonged.append(ticket)
         case .expired(let ticket):
             log.log(.info, "fail2ban.actions", "[\(name)] Ignore \(ticket.id), expired bantime")
         case .counted:
@@ -315,6 +339,11 @@ actor JailRuntime {
         return batchBans
     }
 
+    func takeBatchProlonged() -> [BanTicket] {
+        defer { batchProlonged.removeAll() }
+        return batchProlonged
+    }
+
     /// `bantime.overalljails`: the address' bans in every jail, from the store.
     func overallHistory(of id: String) async -> BanHistoryEntry? {
         guard core.settings.increment?.overallJails == true,
@@ -322,15 +351,40 @@ actor JailRuntime {
         return BanHistoryEntry(count: history.banCount, timeOfBan: history.lastTimeOfBan, banTime: history.lastBanTime)
     }
 
-    /// Records bans durably — the bans of one batch of lines in one transaction — then logs
-    /// them and hands them to the actions, in order.
-    func recordAndApply(_ tickets: [BanTicket]) async {
-        guard !tickets.isEmpty else { return }
-        do {
-            try await store.addBans(tickets.map { StoredBan($0, jail: name) })
-        } catch {
-            log.log(.error, "fail2ban.actions", "[\(name)] Recording \(tickets.count) ban(s) failed: \(error); banning anyway")
+    /// Records bans durably — the new and the prolonged bans of one batch of lines in one
+    /// transaction, prolonged ones last so that they win — then logs the new ones and hands them
+    /// to the actions, in order; returns when that is done.
+    func recordAndApply(_ tickets: [BanTicket], prolonged: [BanTicket] = []) async {
+        startRecording(tickets, prolonged: prolonged)
+        await settleRecords()
+    }
+
+    /// `recordAndApply` without waiting: a batch's bans go to the store while the jail works on
+    /// the next batch (with two cores the store's transaction no longer adds to a burst's time).
+    /// Each recording waits for the one before, so bans are stored and reported in order, and a
+    /// ban is still durable before its `Ban` line and its actions.
+    func startRecording(_ tickets: [BanTicket], prolonged: [BanTicket]) {
+        guard !tickets.isEmpty || !prolonged.isEmpty else { return }
+        let previous = recording
+        let rows = (tickets + prolonged).map { StoredBan($0, jail: name) }
+        recording = Task {
+            await previous?.value
+            do { try await store.addBans(rows) } catch {
+                log.log(.error, "fail2ban.actions", "[\(name)] Recording \(rows.count) ban(s) failed: \(error); banning anyway")
+            }
+            report(tickets)
         }
+    }
+
+    /// Waits until every ban recorded so far is stored and reported: whatever changes the store
+    /// or the actions next (an unban, saved log positions, a stop) comes after them.
+    func settleRecords() async {
+        await recording?.value
+    }
+
+    /// The `Ban` lines and the actions of recorded bans.
+    private func report(_ tickets: [BanTicket]) {
+        guard !tickets.isEmpty else { return }
         for ticket in tickets {
             if ticket.banCount > 1, ticket.banTime != core.settings.banTime {
                 log.log(.notice, "fail2ban.actions", "[\(name)] Increase Ban \(ticket.id) (\(ticket.banCount) # \(Self.duration(ticket.banTime)) -> \(ticket.endTime.map(Clock.text) ?? "permanent"))")
@@ -340,10 +394,13 @@ actor JailRuntime {
         worker.submit(.ban(tickets.map { BanInfo($0) }))
     }
 
-    /// The ignore decision; `ignorecommand` may run, so the checker's cache is written back after.
+    /// The ignore decision: the lists first, on this actor; only `ignorecommand` (a process) is
+    /// awaited, and the checker's cache is written back after it.
     func ignoredBy(_ id: String) async -> String? {
+        if let reason = ignore.ignoredByLists(id) { return reason }
+        guard ignore.hasCommand else { return nil }
         var checker = ignore
-        let reason = await checker.ignoredBy(id, runner: runner)
+        let reason = await checker.ignoredByCommand(id, runner: runner)
         ignore = checker
         return reason
     }
@@ -395,6 +452,7 @@ actor JailRuntime {
     /// Lifts bans: out of the store (one transaction), logged, and handed to the actions as one batch.
     func unbanned(_ tickets: [BanTicket]) async {
         guard !tickets.isEmpty else { return }
+        await settleRecords()
         do { try await store.removeBans(jail: name, ips: tickets.map(\.id)) } catch {
             log.log(.error, "fail2ban.actions", "[\(name)] Removing \(tickets.count) ban(s) from the store failed: \(error)")
         }
