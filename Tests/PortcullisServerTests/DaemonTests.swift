@@ -309,4 +309,64 @@ struct DaemonTests {
         daemon.requestStop()
         try await task.value
     }
+
+    /// A burst larger than one read batch goes through the jail's two stages (filter on the
+    /// reading task, decisions on the actor, bans stored while the next batch is handled): every
+    /// failure counted, every ban's `Ban` line after its `Found` lines and in the order the
+    /// actions ran, and a ban prolonged by later failures stored with its new end (it comes back
+    /// with it after a restart).
+    @Test func aBurstIsFilteredCountedAndBannedInOrder() async throws {
+        let tree = try Tree()
+        defer { tree.directory.remove() }
+        var (daemon, task) = try await Self.start(tree)
+        let now = Int(Date().timeIntervalSince1970)
+        // 40,000 lines (about 2.2 MB, several batches): every 100th fails for one of 200 addresses.
+        var text = ""
+        var failures = 0
+        for n in 0..<40_000 {
+            if n % 100 == 0 {
+                text += "\(now - 30) login failed for u\(n) from 10.1.\(n / 100 % 200 / 250).\(n / 100 % 200 + 1)\n"
+                failures += 1
+            } else {
+                text += "\(now - 30) accepted key for user\(n) from 10.2.0.1 port \(n)\n"
+            }
+        }
+        // An address banned 30 s ago that fails twice more now: its ban is prolonged.
+        text += "\(now) login failed for late from 10.1.0.1\n\(now) login failed for late from 10.1.0.1\n"
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: tree.log))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(text.utf8))
+        try handle.close()
+
+        try await eventually("every address banned", timeout: 20) {
+            tree.recorded().split(separator: "\n").filter { $0.hasPrefix("ban ") }.count == 200
+        }
+        try await eventually("the prolonged ban is logged", timeout: 10) {
+            ((try? String(contentsOfFile: tree.path + "/daemon.log", encoding: .utf8)) ?? "").contains("Prolong 10.1.0.1 until")
+        }
+        guard case .ok(let status) = try await Self.send(tree, ["status", "app"]) else { Issue.record("status failed"); return }
+        let statusText = Beautifier.format(command: ["status", "app"], response: status)
+        #expect(statusText.contains("Total failed:\t\(failures + 2)"))
+        #expect(statusText.contains("Total banned:\t200"))
+
+        let log = try String(contentsOfFile: tree.path + "/daemon.log", encoding: .utf8)
+        let lines = log.split(separator: "\n")
+        let banLines = lines.compactMap { line in line.range(of: "[app] Ban ").map { String(line[$0.upperBound...]) } }
+        let actionOrder = tree.recorded().split(separator: "\n").filter { $0.hasPrefix("ban ") }.map { String($0.split(separator: " ")[1]) }
+        #expect(banLines == actionOrder)
+        for address in banLines.prefix(20) {
+            guard let ban = lines.firstIndex(where: { $0.hasSuffix("[app] Ban \(address)") }) else { continue }
+            #expect(lines[..<ban].filter { $0.contains("[app] Found \(address) -") }.count >= 2, "\(address)")
+        }
+
+        // Stored with its new end: the ban of 30 s ago now ends an hour after the latest failure.
+        daemon.requestStop()
+        try await task.value
+        let query = try Command.run(["python3", "-c", """
+            import sqlite3, sys
+            print(sqlite3.connect(sys.argv[1]).execute("SELECT end_time FROM current_bans WHERE ip = '10.1.0.1'").fetchone()[0])
+            """, tree.path + "/d.sqlite3"])
+        let end = Double(query.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        #expect(abs(end - Double(now + 3600)) < 2, "\(query)")
+    }
 }
