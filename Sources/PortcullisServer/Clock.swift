@@ -32,10 +32,9 @@ enum Clock {
     }
 
     /// Python logging's default `asctime` for now: local `YYYY-MM-DD HH:MM:SS,mmm`.
-    static func logText() -> String {
-        var t = timespec()
-        clock_gettime(CLOCK_REALTIME, &t)
-        return text(Double(t.tv_sec)) + "," + pad(Int32(t.tv_nsec / 1_000_000), width: 3)
+    static func logText(at time: Double = now()) -> String {
+        let seconds = time.rounded(.down)
+        return text(seconds) + "," + pad(Int32(min(999, (time - seconds) * 1000)), width: 3)
     }
 
     private static func pad(_ value: Int32, width: Int = 2) -> String {

@@ -86,11 +86,13 @@ public enum IgnoreEntry: Sendable, Hashable, CustomStringConvertible {
 
     static func isInNet(_ ip: IPAddress, _ net: IPAddress) -> Bool {
         guard ip.family == net.family else { return false }
+        // `bytes` is built from the address' words: fetched once each, not once per byte.
+        let ipBytes = ip.bytes, netBytes = net.bytes
         let whole = net.prefixLength / 8, rest = net.prefixLength % 8
-        for i in 0..<whole where ip.bytes[i] != net.bytes[i] { return false }
+        for i in 0..<whole where ipBytes[i] != netBytes[i] { return false }
         guard rest > 0 else { return true }
         let mask = UInt8(truncatingIfNeeded: 0xff << (8 - rest))
-        return ip.bytes[whole] & mask == net.bytes[whole]
+        return ipBytes[whole] & mask == netBytes[whole]
     }
 
     static func prefixLength(ofMask bytes: [UInt8]) -> Int? {

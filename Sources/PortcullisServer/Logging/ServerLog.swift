@@ -82,8 +82,9 @@ public final class ServerLog: Sendable {
                 Self.send("<\(Self.syslogPriority(level))>\(logger)[\(pid)]: \(level.name) \(message())", to: s.descriptor)
                 return
             }
-            if s.pending.isEmpty { s.pendingSince = Clock.now() }
-            s.pending.append(contentsOf: Clock.logText().utf8)
+            let now = Clock.now()
+            if s.pending.isEmpty { s.pendingSince = now }
+            s.pending.append(contentsOf: Clock.logText(at: now).utf8)
             s.pending.append(UInt8(ascii: " "))
             Self.append(logger, paddedTo: 24, to: &s.pending)
             s.pending.append(contentsOf: "[\(pid)]: ".utf8)
@@ -91,7 +92,7 @@ public final class ServerLog: Sendable {
             s.pending.append(UInt8(ascii: " "))
             s.pending.append(contentsOf: message().utf8)
             s.pending.append(UInt8(ascii: "\n"))
-            if s.holds == 0 || s.pending.count >= 65_536 || Clock.now() - s.pendingSince >= 0.1 {
+            if s.holds == 0 || s.pending.count >= 65_536 || now - s.pendingSince >= 0.1 {
                 Self.writePending(&s)
             }
         }
