@@ -8,7 +8,8 @@ import PortcullisConfig
 ///     ERROR   7f3a9c2e1b40 -- returned 1
 ///
 /// A successful command logs `-- exec:` at TRACEDEBUG and its output and `-- returned
-/// successfully 0` at DEBUG; a timeout adds `-- timed out after N seconds.` and `-- killed with
+/// successfully 0` at DEBUG (a command the daemon carried out itself adds `-- carried out through
+/// netlink, no shell started` at TRACEDEBUG); a timeout adds `-- timed out after N seconds.` and `-- killed with
 /// SIGTERM (return code: -15)`.
 struct CommandLog {
     static let logger = "fail2ban.utils"
@@ -19,6 +20,9 @@ struct CommandLog {
         let id = String(UInt64.random(in: 0x7F00_0000_0000...0x7FFF_FFFF_FFFF) & ~0xF, radix: 16)
         let level: LogLevel = result.succeeded ? .debug : .error
         sink(result.succeeded ? .traceDebug : .error, Self.logger, "\(id) -- exec: \(command)")
+        if let carrier = result.carriedOutBy {
+            sink(.traceDebug, Self.logger, "\(id) -- carried out through \(carrier), no shell started")
+        }
         if result.timedOut {
             sink(.error, Self.logger, "\(id) -- timed out after \(ActionTags.pythonNumber(timeout)) seconds.")
         }

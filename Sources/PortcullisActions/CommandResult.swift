@@ -9,8 +9,12 @@ public struct CommandResult: Sendable, Equatable {
     public var timedOut: Bool
     /// Wall-clock seconds from start to exit.
     public var duration: Double
+    /// How the daemon carried the command out itself (`"netlink"`), when no shell ran it.
+    public var carriedOutBy: String?
 
-    public init(status: Int32, stdout: String = "", stderr: String = "", timedOut: Bool = false, duration: Double = 0) {
+    public init(status: Int32, stdout: String = "", stderr: String = "", timedOut: Bool = false, duration: Double = 0,
+                carriedOutBy: String? = nil) {
+        self.carriedOutBy = carriedOutBy
         self.status = status
         self.stdout = stdout
         self.stderr = stderr

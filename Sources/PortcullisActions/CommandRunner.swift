@@ -22,6 +22,8 @@ public struct CommandRunner: Sendable {
     public var killGrace: Double
     /// The environment of every command run without one of its own; nil inherits the daemon's.
     public var environment: [String: String]?
+    /// Asked first for each shell command: a command it carries out in-process never starts a shell.
+    public var shortcut: (any CommandShortcut)?
 
     static let argumentLimit = 120_000
 
@@ -38,11 +40,16 @@ public struct CommandRunner: Sendable {
 
     /// - Parameter environment: the command's whole environment; nil takes the runner's.
     public func run(_ command: String, timeout: Double, environment: [String: String]? = nil) async -> CommandResult {
-        await Self.onOwnThread { self.runBlocking(command, timeout: timeout, environment: environment) }
+        if let result = shortcutResult(command) { return result }
+        return await Self.onOwnThread { self.runInShell(command, timeout: timeout, environment: environment) }
     }
 
     /// The same, blocking the calling thread.
     public func runBlocking(_ command: String, timeout: Double, environment: [String: String]? = nil) -> CommandResult {
+        shortcutResult(command) ?? runInShell(command, timeout: timeout, environment: environment)
+    }
+
+    private func runInShell(_ command: String, timeout: Double, environment: [String: String]?) -> CommandResult {
         let start = LibC.monotonicNow()
         var scriptFile: String?
         defer { if let scriptFile { unlink(scriptFile) } }
@@ -59,6 +66,12 @@ public struct CommandRunner: Sendable {
         }
         return execute(arguments, environment: environment ?? self.environment, stdin: nil, searchPath: false,
                        timeout: timeout, start: start)
+    }
+
+    /// The shortcut's result, when there is one and it took the command.
+    private func shortcutResult(_ command: String) -> CommandResult? {
+        guard let shortcut, let simple = SimpleCommand(command) else { return nil }
+        return shortcut.run(simple)
     }
 
     /// Runs `arguments[0]` (looked up in PATH) with the rest directly, no shell, in its own process
