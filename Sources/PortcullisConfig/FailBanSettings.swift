@@ -10,6 +10,9 @@ public struct FailBanSettings: Sendable, Equatable {
     public var dbFile: String
     public var dbPurgeAge: String
     public var dbMaxMatches: Int?
+    /// Portcullis' own `nftnetlink` (default on): `nft add|delete element` commands of actions are
+    /// carried out through netlink in the daemon instead of a shell and an `nft` process.
+    public var nftNetlink: Bool
     /// Every `[Definition]` option, resolved.
     public var options: OrderedOptions
 
@@ -43,7 +46,8 @@ public struct FailBanSettings: Sendable, Equatable {
             socket: try get("socket", "/var/run/fail2ban/fail2ban.sock"), pidFile: try get("pidfile", "/var/run/fail2ban/fail2ban.pid"),
             logLevel: logLevel, logTarget: try get("logtarget", "STDERR"), syslogSocket: try get("syslogsocket", "auto"),
             allowIPv6: try get("allowipv6", "auto"), dbFile: try get("dbfile", "/var/lib/fail2ban/fail2ban.sqlite3"),
-            dbPurgeAge: try get("dbpurgeage", "1d"), dbMaxMatches: dbMaxMatches, options: options)
+            dbPurgeAge: try get("dbpurgeage", "1d"), dbMaxMatches: dbMaxMatches,
+            nftNetlink: JailReader.asBool(try get("nftnetlink", "true")), options: options)
     }
 
     /// The commands `fail2ban-client -d` prints first.

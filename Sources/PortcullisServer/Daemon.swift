@@ -1,8 +1,10 @@
 import Foundation
 import PortcullisAPI
 import PortcullisClient
+import PortcullisActions
 import PortcullisConfig
 import PortcullisFeeds
+import PortcullisFirewall
 import PortcullisStore
 
 /// The daemon: reads the config tree, starts every enabled jail, answers the control socket,
@@ -18,6 +20,8 @@ public actor Daemon {
     var jailOrder: [String] = []
     /// The native set firewalls the jails and feeds ban through.
     let firewalls = NativeFirewalls()
+    /// Runs the jails' commands; with `nftnetlink` on, `nft … element` commands go through netlink.
+    let commandRunner: CommandRunner
     /// The running blocklist feeds by section name (`feed-krawl`).
     var feeds: [String: FeedRunner] = [:]
     let signals = SignalEvents()
@@ -35,6 +39,9 @@ public actor Daemon {
                             syslogSocket: settings.syslogSocket)
         dbPurgeAge = (try? TimeAbbreviation.seconds(settings.dbPurgeAge)) ?? 0
         dbMaxMatches = settings.dbMaxMatches
+        var runner = CommandRunner()
+        if settings.nftNetlink { runner.shortcut = NftablesElementShortcut() }
+        commandRunner = runner
         let dbFile = settings.dbFile.lowercased() == "none" || settings.dbFile.isEmpty ? ":memory:" : settings.dbFile
         if dbFile != ":memory:" { try Self.makeParent(of: dbFile) }
         var movedAside: String? = nil
@@ -147,7 +154,7 @@ public actor Daemon {
     /// compile.
     func makeJail(_ definition: JailDefinition) -> JailRuntime? {
         do {
-            return try JailRuntime(definition: definition, store: store, log: log, firewalls: firewalls)
+            return try JailRuntime(definition: definition, store: store, log: log, firewalls: firewalls, runner: commandRunner)
         } catch {
             log.log(.error, "fail2ban.jail", "Unable to start jail '\(definition.name)': \(error)")
             return nil

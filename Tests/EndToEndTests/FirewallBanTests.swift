@@ -100,4 +100,41 @@ struct FirewallBanTests {
         let jumps = try pair.inHost(["iptables", "-S", "INPUT"]).stdout.components(separatedBy: "f2b-e2e").count - 1
         #expect(jumps == 1, "one jump into the jail's chain after the repair")
     }
+
+    /// The stock `nftables` action's `add element`/`delete element` go through netlink in the
+    /// daemon (no shell, no nft process; the TRACEDEBUG log says so), with the same effect on the
+    /// kernel set; `nftnetlink = false` runs them through the shell again.
+    @Test func stockNftElementCommandsGoThroughNetlink() throws {
+        let pair = try NamespacePair(index: 4)
+        defer { pair.remove() }
+        let daemon = try DaemonHarness(namespaces: pair, jail: Self.jail(banaction: "nftables-allports"))
+        defer { daemon.remove() }
+        _ = try daemon.directory.write("etc/fail2ban.d/trace.local", "[Definition]\nloglevel = TRACEDEBUG\n")
+        try pair.startService()
+        try daemon.start()
+        try daemon.appendFailures(address: pair.peerAddress, count: 3)
+        try waitUntil("the peer is blocked", timeout: 10) { try !pair.peerCanReachHost() }
+        let ban = "-- exec: nft add element inet f2b-table addr-set-e2e \\{ \(pair.peerAddress) \\}"
+        func followedByNetlink(_ exec: String) -> Bool {
+            let lines = daemon.logText().components(separatedBy: "\n")
+            guard let at = lines.lastIndex(where: { $0.hasSuffix(exec) }), at + 1 < lines.count else { return false }
+            let id = lines[at].components(separatedBy: " -- exec:")[0].split(separator: " ").last.map(String.init) ?? "?"
+            return lines[(at + 1)...].contains { $0.hasSuffix("\(id) -- carried out through netlink, no shell started") }
+        }
+        #expect(followedByNetlink(ban), "\(daemon.logText().suffix(3000))")
+
+        #expect(try daemon.client(["set", "e2e", "unbanip", pair.peerAddress]).status == 0)
+        try waitUntil("the unban reaches the kernel", timeout: 10) { try pair.peerCanReachHost() }
+        #expect(followedByNetlink("-- exec: nft delete element inet f2b-table addr-set-e2e \\{ \(pair.peerAddress) \\}"))
+
+        // Switched off: the same command through sh and nft, and no netlink line for it.
+        try daemon.stop()
+        _ = try daemon.directory.write("etc/fail2ban.d/no-netlink.local", "[Definition]\nnftnetlink = false\n")
+        try daemon.start()
+        #expect(try daemon.client(["set", "e2e", "banip", pair.peerAddress]).status == 0)
+        try waitUntil("the manual ban reaches the kernel", timeout: 10) { try !pair.peerCanReachHost() }
+        #expect(daemon.logText().contains(ban))
+        #expect(!followedByNetlink(ban))
+        try daemon.stop()
+    }
 }

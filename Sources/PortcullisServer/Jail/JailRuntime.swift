@@ -21,7 +21,8 @@ actor JailRuntime {
     var ignore: IgnoreChecker
     let store: any BanStore
     let log: ServerLog
-    let runner = CommandRunner()
+    /// Runs the jail's shell commands: its actions' and `ignorecommand`.
+    let runner: CommandRunner
     var worker: ActionWorker
     var watcher: FileWatcher?
     var journal: JournalReader?
@@ -49,8 +50,10 @@ actor JailRuntime {
     var linesRead = 0
     var unbanCount = 0
 
-    init(definition: JailDefinition, store: any BanStore, log: ServerLog, firewalls: NativeFirewalls) throws(ServerError) {
+    init(definition: JailDefinition, store: any BanStore, log: ServerLog, firewalls: NativeFirewalls,
+         runner: CommandRunner = CommandRunner()) throws(ServerError) {
         name = definition.name
+        self.runner = runner
         self.definition = definition
         self.store = store
         self.log = log
@@ -84,7 +87,7 @@ actor JailRuntime {
             if let firewall = try firewalls.firewall(for: action) {
                 actions.append(NativeSetAction(definition: action, firewall: firewall, whitelist: ignore.firewallWhitelist, jailBanTime: banTime))
             } else {
-                actions.append(CommandAction(definition: action, log: log.sink, jailBanTime: banTime))
+                actions.append(CommandAction(definition: action, runner: runner, log: log.sink, jailBanTime: banTime))
             }
         }
         worker = ActionWorker(jail: definition.name, actions: actions, log: log)
