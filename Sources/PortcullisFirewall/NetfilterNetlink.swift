@@ -78,29 +78,91 @@ enum NetfilterNetlink {
 
     /// Adds (or deletes) `keys` in one transaction: all or nothing.
     static func changeElements(adding: Bool, family: UInt8, table: String, set: String, keys: [[UInt8]]) throws(Failure) {
-        let socket = try RequestSocket()
-        defer { socket.close() }
-        var begin = Message(type: batchBegin, flags: request, sequence: 1, family: 0, resourceID: subsystemNftables)
-        var change = Message(type: subsystemNftables << 8 | (adding ? newSetElement : deleteSetElement),
-                             flags: request | acknowledge | (adding ? create : 0), sequence: 2, family: family)
-        change.append(attribute: 1, string: table)      // NFTA_SET_ELEM_LIST_TABLE
-        change.append(attribute: 2, string: set)        // NFTA_SET_ELEM_LIST_SET
-        change.nest(3) { elements in                    // NFTA_SET_ELEM_LIST_ELEMENTS
-            for key in keys {
-                elements.nest(1) { element in           // NFTA_LIST_ELEM
-                    element.nest(1) { $0.append(attribute: 1, bytes: key) }   // NFTA_SET_ELEM_KEY { NFTA_DATA_VALUE }
+        let elements = keys.map { Element(key: $0) }
+        try transaction(family: family, table: table, steps: [adding ? .add(set: set, elements) : .delete(set: set, elements)])
+    }
+
+    /// One set element: its key (address bytes) and, in a `flags timeout` set, its own timeout.
+    struct Element {
+        var key: [UInt8]
+        var timeoutMilliseconds: Int? = nil
+    }
+
+    /// A change of one set's elements, part of a transaction.
+    enum Step {
+        case add(set: String, [Element])
+        case delete(set: String, [Element])
+    }
+
+    /// Elements per message: an element list is one attribute, whose length field has 16 bits.
+    static let elementsPerMessage = 1_000
+
+    /// Every step, in order, in one transaction (one batch, one `sendmsg`): all or nothing, as
+    /// one `nft -f` file would be.
+    static func transaction(family: UInt8, table: String, steps: [Step]) throws(Failure) {
+        var batch: [UInt8] = []
+        var sequence: UInt32 = 1
+        var begin = Message(type: batchBegin, flags: request, sequence: sequence, family: 0, resourceID: subsystemNftables)
+        batch += begin.finished()
+        var messages: [Message] = []
+        for step in steps {
+            let (adding, set, elements): (Bool, String, [Element])
+            switch step {
+            case .add(let name, let list): (adding, set, elements) = (true, name, list)
+            case .delete(let name, let list): (adding, set, elements) = (false, name, list)
+            }
+            for start in stride(from: 0, to: elements.count, by: elementsPerMessage) {
+                sequence += 1
+                var change = Message(type: subsystemNftables << 8 | (adding ? newSetElement : deleteSetElement),
+                                     flags: request | (adding ? create : 0), sequence: sequence, family: family)
+                change.append(attribute: 1, string: table)      // NFTA_SET_ELEM_LIST_TABLE
+                change.append(attribute: 2, string: set)        // NFTA_SET_ELEM_LIST_SET
+                change.nest(3) { list in                        // NFTA_SET_ELEM_LIST_ELEMENTS
+                    for element in elements[start..<Swift.min(elements.count, start + elementsPerMessage)] {
+                        list.nest(1) { item in                  // NFTA_LIST_ELEM
+                            item.nest(1) { $0.append(attribute: 1, bytes: element.key) }   // NFTA_SET_ELEM_KEY { NFTA_DATA_VALUE }
+                            if let timeout = element.timeoutMilliseconds {
+                                item.append(attribute: 4, bytes: withUnsafeBytes(of: UInt64(timeout).bigEndian) { Array($0) })
+                            }
+                        }
+                    }
                 }
+                messages.append(change)
             }
         }
-        var end = Message(type: batchEnd, flags: request, sequence: 3, family: 0, resourceID: subsystemNftables)
-        try socket.send(begin.finished() + change.finished() + end.finished())
-        try socket.receive(untilAcknowledged: 2) { _, _ in }
+        guard !messages.isEmpty else { return }
+        // Only the last change asks for an acknowledgement: the kernel reports a refused message
+        // by itself, before that acknowledgement, and then aborts the whole batch.
+        messages[messages.count - 1].setFlags(request | acknowledge | (messages[messages.count - 1].type & 0xff == newSetElement ? create : 0))
+        let acknowledged = sequence
+        for index in messages.indices { batch += messages[index].finished() }
+        sequence += 1
+        var end = Message(type: batchEnd, flags: request, sequence: sequence, family: 0, resourceID: subsystemNftables)
+        batch += end.finished()
+        let socket = try RequestSocket(sendBuffer: batch.count + 4096)
+        defer { socket.close() }
+        try socket.send(batch)
+        try socket.receive(untilAcknowledged: acknowledged) { _, _ in }
+    }
+
+    /// The 4 or 16 bytes of a literal address (`inet_pton`'s strict forms).
+    static func addressBytes(_ text: String) -> [UInt8]? {
+        var v4 = in_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, text, &v6) == 1 { return withUnsafeBytes(of: &v6) { Array($0) } }
+        return nil
     }
 
     /// One netlink message under construction: header, `nfgenmsg`, attributes.
     struct Message {
         private var storage: [UInt8] = []
-        private var openNests: [Int] = []
+
+        var type: UInt16 { UInt16(storage[4]) | UInt16(storage[5]) << 8 }
+
+        mutating func setFlags(_ flags: UInt16) {
+            storage.replaceSubrange(6..<8, with: Self.native(flags))
+        }
 
         init(type: UInt16, flags: UInt16, sequence: UInt32, family: UInt8, resourceID: UInt16 = 0) {
             storage.append(contentsOf: [0, 0, 0, 0])                      // nlmsg_len, set at the end
@@ -173,11 +235,21 @@ enum NetfilterNetlink {
     struct RequestSocket {
         let fd: Int32
 
-        init() throws(Failure) {
+        /// - Parameter sendBuffer: bytes one batch may take (a whole batch is one `sendmsg`).
+        init(sendBuffer: Int = 0) throws(Failure) {
             let fd = Glibc.socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), NetlinkRulesetMonitor.netlinkNetfilter)
             guard fd >= 0 else { throw .socket(errno) }
-            var timeout = timeval(tv_sec: 5, tv_usec: 0)
+            var timeout = timeval(tv_sec: 30, tv_usec: 0)
             _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            // Refusals carry only the header of the refused message, not its megabytes.
+            var one: Int32 = 1
+            _ = setsockopt(fd, 270, 10, &one, socklen_t(MemoryLayout<Int32>.size))   // SOL_NETLINK, NETLINK_CAP_ACK
+            if sendBuffer > 200_000 {
+                var size = Int32(clamping: sendBuffer)
+                if setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, socklen_t(MemoryLayout<Int32>.size)) != 0 {
+                    _ = setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+                }
+            }
             self.fd = fd
         }
 

@@ -106,12 +106,7 @@ public final class NetlinkRulesetMonitor: Sendable {
 
     /// The reader thread's body: returns when stopped or when the socket fails.
     private static func read(namespacePath: String?, stop: Int32, membership: Membership, signal: () -> Void) {
-        if let namespacePath {
-            let fd = open(namespacePath, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else { return }
-            defer { close(fd) }
-            guard let setns = LibSymbols.setns, setns(fd, cloneNewNet) == 0 else { return }
-        }
+        if let namespacePath, !LibSymbols.enterNetworkNamespace(namespacePath) { return }
         guard let socket = openSocket() else { return }
         membership.attach(socket)
         defer {
@@ -170,8 +165,17 @@ public final class NetlinkRulesetMonitor: Sendable {
 }
 
 /// C functions behind `_GNU_SOURCE` that Glibc's Swift module does not import.
-private enum LibSymbols {
+enum LibSymbols {
     typealias Setns = @convention(c) (Int32, Int32) -> Int32
     static let setns: Setns? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "setns").map { unsafeBitCast($0, to: Setns.self) }
+
+    /// Moves the calling thread (only it) into the network namespace at `path` (`/var/run/netns/NAME`).
+    static func enterNetworkNamespace(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        guard let setns else { return false }
+        return setns(fd, NetlinkRulesetMonitor.cloneNewNet) == 0
+    }
 }
 

@@ -60,7 +60,7 @@ public struct NftablesElementShortcut: CommandShortcut {
             .map { $0.trimmingSpaces() }
         var keys: [[UInt8]] = []
         for item in items {
-            guard let key = addressBytes(String(item)) else { return nil }
+            guard let key = NetfilterNetlink.addressBytes(String(item)) else { return nil }
             keys.append(key)
         }
         guard let length = keys.first?.count, keys.allSatisfy({ $0.count == length }) else { return nil }
@@ -95,15 +95,6 @@ public struct NftablesElementShortcut: CommandShortcut {
             | NetfilterNetlink.setFlagExpression
         guard set.flags & refused == 0, !set.hasExpressions, Int(set.keyLength) == length else { return false }
         return length == 4 ? set.keyType == NetfilterNetlink.ipv4AddressType : set.keyType == NetfilterNetlink.ipv6AddressType
-    }
-
-    /// The 4 or 16 bytes of a literal address (`inet_pton`'s strict forms).
-    static func addressBytes(_ text: String) -> [UInt8]? {
-        var v4 = in_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, text, &v6) == 1 { return withUnsafeBytes(of: &v6) { Array($0) } }
-        return nil
     }
 
     /// A table or set name as `nft` reads it unquoted.

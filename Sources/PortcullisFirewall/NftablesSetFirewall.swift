@@ -19,6 +19,11 @@ public actor NftablesSetFirewall: SerializedSetFirewall {
     private var sets: [String: DesiredSet] = [:]
     /// Paused around our own large transactions (see `NetlinkRulesetMonitor.pause()`).
     private let monitor: NetlinkRulesetMonitor?
+    /// Host elements are added and deleted through netlink rather than `nft -f` (no nft parser:
+    /// 100k elements load in half the time), in the namespace `nft` runs in: this process' own
+    /// (`""`) for a bare `nft`, `/var/run/netns/NS` for `ip netns exec NS nft`; nil for any
+    /// other prefix, which keeps `nft -f` for everything.
+    private let netlinkNamespace: String?
 
     /// - Parameters:
     ///   - table: the `inet` table's name (ours alone: it is rewritten freely).
@@ -29,6 +34,11 @@ public actor NftablesSetFirewall: SerializedSetFirewall {
         self.table = KernelNames.sanitised(table, budget: 64)
         self.nft = FirewallCommand(nft, timeout: timeout)
         self.monitor = monitor
+        switch nft.count {
+        case 1 where nft[0] == "nft": netlinkNamespace = ""
+        case 5 where nft[0...2] == ["ip", "netns", "exec"] && nft[4] == "nft": netlinkNamespace = "/var/run/netns/" + nft[3]
+        default: netlinkNamespace = nil
+        }
     }
 
     func installNow(_ set: ManagedSet) async throws(FirewallError) {
@@ -104,6 +114,15 @@ public actor NftablesSetFirewall: SerializedSetFirewall {
             }
         }
         sets[name] = desired
+
+        let hostSets: Set<String> = [names.ban4, names.ban6]
+        if let netlinkNamespace, strictDeletes.isEmpty, Set(adds.keys).union(deletes.keys).isSubset(of: hostSets) {
+            let quiet = parsed.count + remove.count > Self.quietElements ? monitor : nil
+            quiet?.pause()
+            let loaded = await Self.loadHosts(in: netlinkNamespace, table: table, sets: [names.ban4, names.ban6], adds: adds, deletes: deletes, now: now)
+            quiet?.resume()
+            if loaded { return }
+        }
 
         var script = NftablesScript(table: table, reserve: parsed.count * 32 + 256)
         for set in names.nftablesBanSets {
@@ -196,6 +215,50 @@ public actor NftablesSetFirewall: SerializedSetFirewall {
 
     /// Scripts above this size (about 2,000 elements) run with the ruleset monitor paused.
     static let quietScriptBytes = 64 * 1024
+    static let quietElements = 2_000
+
+    /// Host elements changed in one netlink transaction (tolerant deletes — added, then deleted,
+    /// so an element the kernel already let expire is no error — then additions with their own
+    /// timeouts), on a thread of its own: 100k elements keep the kernel busy for a while. False
+    /// when netlink refused or failed: the caller falls back to `nft -f`, whose error is the
+    /// one reported.
+    private static func loadHosts(in namespace: String, table: String, sets: [String], adds: [String: [(key: String, expiry: Double)]],
+                                  deletes: [String: [String]], now: Double) async -> Bool {
+        var steps: [NetfilterNetlink.Step] = []
+        for set in sets {
+            guard let keys = deletes[set], !keys.isEmpty else { continue }
+            let elements = keys.compactMap { NetfilterNetlink.addressBytes($0).map { NetfilterNetlink.Element(key: $0) } }
+            guard elements.count == keys.count else { return false }
+            steps += [.add(set: set, elements), .delete(set: set, elements)]
+        }
+        for set in sets {
+            guard let list = adds[set], !list.isEmpty else { continue }
+            var elements: [NetfilterNetlink.Element] = []
+            elements.reserveCapacity(list.count)
+            for (key, expiry) in list {
+                guard let bytes = NetfilterNetlink.addressBytes(key) else { return false }
+                elements.append(.init(key: bytes, timeoutMilliseconds: Remaining.nftablesMilliseconds(expiry: expiry, now: now)))
+            }
+            steps.append(.add(set: set, elements))
+        }
+        let family = NetfilterNetlink.familyNumbers["inet"]!
+        let transaction = steps
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let thread = Thread {
+                do {
+                    guard namespace.isEmpty || LibSymbols.enterNetworkNamespace(namespace) else {
+                        return continuation.resume(returning: false)
+                    }
+                    try NetfilterNetlink.transaction(family: family, table: table, steps: transaction)
+                    continuation.resume(returning: true)
+                } catch {
+                    continuation.resume(returning: false)
+                }
+            }
+            thread.name = "portcullis-netlink-load"
+            thread.start()
+        }
+    }
 
     private func run(_ script: NftablesScript, operation: String) async throws(FirewallError) {
         let bytes = script.bytes

@@ -431,7 +431,9 @@ actor JailRuntime {
         // Every restored ban in one batch (a native set applies them in one transaction), handed
         // over before the log lines are written so the firewall works while the log is.
         if !restored.isEmpty { worker.submit(.ban(restored)) }
+        log.holdWrites()
         for info in restored { log.log(.notice, "fail2ban.actions", "[\(name)] Restore Ban \(info.ip)") }
+        log.releaseWrites()
     }
 
     func startExpiry() {
