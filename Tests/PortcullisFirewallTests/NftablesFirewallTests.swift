@@ -182,4 +182,27 @@ struct NftablesFirewallTests {
         #expect(try !(await firewall.reconcile(full: true, now: now).get().repaired))
         #expect(await Set(firewall.elements(ofSetNamed: "sshd")) == ["198.51.100.7", "198.51.100.9", "198.51.100.128/25"])
     }
+
+    /// Host elements go through netlink (in the namespace `ip netns exec NS nft` names): an
+    /// unban of an element someone else already deleted is no error, and changes nothing else.
+    @Test func removingAHostTheKernelNoLongerHoldsIsNoError() async throws {
+        let pair = try NamespacePair(index: 49)
+        defer { pair.remove() }
+        let firewall = pair.nftablesFirewall()
+        let now = epochNow()
+        try await firewall.install(ManagedSet(name: "sshd"))
+        try await firewall.apply(setNamed: "sshd", add: [BanElement(address: "192.0.2.40"), BanElement(address: "192.0.2.41", expiry: now + 600),
+                                                        BanElement(address: "2001:db8::40")], remove: [], now: now)
+        #expect(try await Set(firewall.kernelElements(ofSetNamed: "sshd")) == ["192.0.2.40", "192.0.2.41", "2001:db8::40"])
+        let listing = try pair.inHost(["nft", "list", "table", "inet", "portcullis"]).stdout
+        #expect(listing.contains("192.0.2.41 timeout 10m") || listing.contains("192.0.2.41 timeout 9m"), "\(listing)")
+        let set = try #require(listing.split(separator: "\n").compactMap { line -> String? in
+            let words = line.split(separator: " ").map(String.init)
+            return words.count >= 2 && words[0].hasSuffix("set") && words[1].hasSuffix("-b4") ? words[1] : nil
+        }.first)
+        try pair.inHost(["nft", "delete", "element", "inet", "portcullis", set, "{ 192.0.2.40 }"])
+        try await firewall.apply(setNamed: "sshd", add: [], remove: ["192.0.2.40", "2001:db8::40"], now: now)
+        #expect(try await firewall.kernelElements(ofSetNamed: "sshd") == ["192.0.2.41"])
+        #expect(await firewall.elements(ofSetNamed: "sshd") == ["192.0.2.41"])
+    }
 }
