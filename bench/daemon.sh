@@ -35,8 +35,9 @@
 #    reports the element in the set (`nft monitor elements`, event-driven: no polling interval).
 #    A warm-up ban first (fail2ban runs actionstart on the first ban), then BENCH_LATENCY_SAMPLES
 #    samples, 50 ms apart; p50/p99 are nearest-rank. For scale, the same is measured for the
-#    stock action's command alone (`sh -c 'nft add element …'` from the probe): the floor of any
-#    daemon that runs the stock shell action.
+#    stock action's command alone (`sh -c 'nft add element …'` from the probe): the floor of a
+#    daemon that runs it through the shell, as fail2ban does (Portcullis carries it out through
+#    netlink, see the README's "No process per ban").
 # 3. Startup — stock sshd jail, banaction = nftables, a 1,000-line log two days old (read, not
 #    counted). From spawning the server until `ping` answers and `status sshd` succeeds (polled
 #    every 1 ms). Also, once each, the background way: `CLIENT -c DIR start` until it returns.
@@ -673,7 +674,7 @@ rs_p=$(kv "${rs_res[$p]}" restore_s); rs_f=$(kv "${rs_res[$f]:-}" restore_s)
   echo "| throughput: $(bench_thousands "$lines") appended lines, lines/s (median of $tp_runs) | $(bench_thousands "${tp_rate[$p]}") | $(col $f "$(bench_thousands "${tp_rate[$f]:-}")") | $(ratio "${tp_rate[$p]}" "${tp_rate[$f]:-}") | ≥ 50× |"
   echo "| … time to process them, s (runs) | $(bench_fmt %.3f "${tp_time[$p]}") (${tp_runs_text[$p]}) | $(col $f "$(bench_fmt %.3f "${tp_time[$f]:-}") (${tp_runs_text[$f]:-})") | | |"
   echo "| latency, line written → element in the kernel set, p50 / p99 ms | $(lat_cell "${lat_res[$p]}") | $(col $f "$(lat_cell "${lat_res[$f]:-}")") | | p99 < 10 ms |"
-  echo "| … floor: the stock action's \`sh -c 'nft add element …'\` alone, p50 / p99 ms | $(lat_cell "$floor_res") | | | |"
+  echo "| … for scale: the stock action's \`sh -c 'nft add element …'\` alone, p50 / p99 ms | $(lat_cell "$floor_res") | | | |"
   echo "| startup, spawn → \`ping\` + \`status sshd\` answer, s (median of $st_runs) | $(bench_fmt %.3f "${st_time[$p]}") | $(col $f "$(bench_fmt %.3f "${st_time[$f]:-}")") | $(ratio "${st_time[$f]:-}" "${st_time[$p]}") | |"
   echo "| … \`CLIENT -c DIR start\` (background server) → answering, s (once) | ${st_client[$p]} | $(col $f "${st_client[$f]:-}") | | |"
   echo "| idle RSS 5 s after start, stock sshd jail, MiB (median of $st_runs) | $(mib "${st_rss[$p]}") | $(col $f "$(mib "${st_rss[$f]:-}")") | $(ratio "${st_rss[$f]:-}" "${st_rss[$p]}") | < 10 MB |"
