@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "PortcullisLogs", dependencies: ["CSystemd", "PortcullisSystem"]),
 
         // Command actions (tags, escaping, subprocesses with timeouts) and firewall backends.
-        .target(name: "PortcullisActions", dependencies: ["PortcullisConfig"]),
+        .target(name: "PortcullisActions", dependencies: ["PortcullisConfig", "PortcullisSystem"]),
 
         // Native batched ban sets: nftables, and ipset + iptables; desired state and self-healing.
         .target(name: "PortcullisFirewall", dependencies: ["PortcullisSystem", "PortcullisActions", "PortcullisFilter"]),

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import PortcullisSystem
 
 /// Runs `/bin/sh -c COMMAND` in its own process group with a timeout; stdin /dev/null; captures
 /// output.
@@ -41,7 +42,7 @@ public struct CommandRunner: Sendable {
     /// - Parameter environment: the command's whole environment; nil takes the runner's.
     public func run(_ command: String, timeout: Double, environment: [String: String]? = nil) async -> CommandResult {
         if let result = shortcutResult(command) { return result }
-        return await Self.onOwnThread { self.runInShell(command, timeout: timeout, environment: environment) }
+        return await OwnThread.run(named: "portcullis-command") { self.runInShell(command, timeout: timeout, environment: environment) }
     }
 
     /// The same, blocking the calling thread.
@@ -71,7 +72,10 @@ public struct CommandRunner: Sendable {
     /// The shortcut's result, when there is one and it took the command.
     private func shortcutResult(_ command: String) -> CommandResult? {
         guard let shortcut, let simple = SimpleCommand(command) else { return nil }
-        return shortcut.run(simple)
+        let start = LibC.monotonicNow()
+        guard var result = shortcut.run(simple) else { return nil }
+        result.duration = LibC.monotonicNow() - start
+        return result
     }
 
     /// Runs `arguments[0]` (looked up in PATH) with the rest directly, no shell, in its own process
@@ -82,7 +86,7 @@ public struct CommandRunner: Sendable {
     /// megabyte-sized `nft -f -` script neither deadlocks against the child's output nor raises
     /// SIGPIPE in the daemon when the child exits early.
     public func run(arguments: [String], input: [UInt8]? = nil, timeout: Double) async -> CommandResult {
-        await Self.onOwnThread { self.runBlocking(arguments: arguments, input: input, timeout: timeout) }
+        await OwnThread.run(named: "portcullis-command") { self.runBlocking(arguments: arguments, input: input, timeout: timeout) }
     }
 
     /// The same, blocking the calling thread.
@@ -117,15 +121,6 @@ public struct CommandRunner: Sendable {
         let (status, timedOut) = waiter.wait(deadline: start + max(0, timeout), killGrace: killGrace)
         return CommandResult(status: status, stdout: waiter.stdout.text, stderr: waiter.stderr.text,
                              timedOut: timedOut, duration: LibC.monotonicNow() - start)
-    }
-
-    /// Runs a blocking body on a thread of its own, never on the cooperative pool.
-    private static func onOwnThread(_ body: @escaping @Sendable () -> CommandResult) async -> CommandResult {
-        await withCheckedContinuation { (continuation: CheckedContinuation<CommandResult, Never>) in
-            let thread = Thread { continuation.resume(returning: body()) }
-            thread.name = "portcullis-command"
-            thread.start()
-        }
     }
 
     private static func writeScript(_ script: String) throws(ChildProcess.SpawnError) -> String {

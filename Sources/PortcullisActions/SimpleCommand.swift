@@ -72,6 +72,7 @@ public struct SimpleCommand: Sendable, Equatable {
 /// The runner asks it first; `nil` means "not one of mine, or not sure", and the shell runs the
 /// command as usual, so a shortcut never changes what happens, only how fast.
 public protocol CommandShortcut: Sendable {
-    /// The result of carrying out `command`, or nil to leave it to the shell.
+    /// The result of carrying out `command` (its duration is measured by the runner), or nil to
+    /// leave it to the shell.
     func run(_ command: SimpleCommand) -> CommandResult?
 }

@@ -5,8 +5,8 @@ import Glibc
 /// The few nf_tables netlink requests Portcullis sends itself: look up a set, and add or delete
 /// its elements in one transaction — what `nft add element` does, without starting a process.
 ///
-/// A request socket (`NETLINK_NETFILTER`, no multicast groups) is opened per use in the calling
-/// process's network namespace, as `nft` would be. Every answer is read up to the kernel's
+/// Requests go over a `RequestSocket` (`NETLINK_NETFILTER`, no multicast groups) that the caller
+/// opens in the calling thread's network namespace, as `nft` would, and may use for several. Every answer is read up to the kernel's
 /// acknowledgement, so a call returns only once the change is in the kernel, or with the
 /// kernel's error number.
 enum NetfilterNetlink {
@@ -50,9 +50,7 @@ enum NetfilterNetlink {
     static let familyNumbers: [String: UInt8] = ["ip": 2, "ip6": 10, "inet": 1, "arp": 3, "bridge": 7, "netdev": 5]
 
     /// The set `table`/`name` of `family`.
-    static func describeSet(family: UInt8, table: String, name: String) throws(Failure) -> SetDescription {
-        let socket = try RequestSocket()
-        defer { socket.close() }
+    static func describeSet(family: UInt8, table: String, name: String, on socket: RequestSocket) throws(Failure) -> SetDescription {
         var message = Message(type: subsystemNftables << 8 | getSet, flags: request | acknowledge, sequence: 1, family: family)
         message.append(attribute: 1, string: table)     // NFTA_SET_TABLE
         message.append(attribute: 2, string: name)      // NFTA_SET_NAME
@@ -76,12 +74,6 @@ enum NetfilterNetlink {
         return description
     }
 
-    /// Adds (or deletes) `keys` in one transaction: all or nothing.
-    static func changeElements(adding: Bool, family: UInt8, table: String, set: String, keys: [[UInt8]]) throws(Failure) {
-        let elements = keys.map { Element(key: $0) }
-        try transaction(family: family, table: table, steps: [adding ? .add(set: set, elements) : .delete(set: set, elements)])
-    }
-
     /// One set element: its key (address bytes) and, in a `flags timeout` set, its own timeout.
     struct Element {
         var key: [UInt8]
@@ -99,12 +91,11 @@ enum NetfilterNetlink {
 
     /// Every step, in order, in one transaction (one batch, one `sendmsg`): all or nothing, as
     /// one `nft -f` file would be.
-    static func transaction(family: UInt8, table: String, steps: [Step]) throws(Failure) {
+    static func transaction(family: UInt8, table: String, on socket: RequestSocket, steps: [Step]) throws(Failure) {
         var batch: [UInt8] = []
         var sequence: UInt32 = 1
         var begin = Message(type: batchBegin, flags: request, sequence: sequence, family: 0, resourceID: subsystemNftables)
         batch += begin.finished()
-        var messages: [Message] = []
         for step in steps {
             let (adding, set, elements): (Bool, String, [Element])
             switch step {
@@ -114,7 +105,7 @@ enum NetfilterNetlink {
             for start in stride(from: 0, to: elements.count, by: elementsPerMessage) {
                 sequence += 1
                 var change = Message(type: subsystemNftables << 8 | (adding ? newSetElement : deleteSetElement),
-                                     flags: request | (adding ? create : 0), sequence: sequence, family: family)
+                                     flags: request | acknowledge | (adding ? create : 0), sequence: sequence, family: family)
                 change.append(attribute: 1, string: table)      // NFTA_SET_ELEM_LIST_TABLE
                 change.append(attribute: 2, string: set)        // NFTA_SET_ELEM_LIST_SET
                 change.nest(3) { list in                        // NFTA_SET_ELEM_LIST_ELEMENTS
@@ -127,20 +118,17 @@ enum NetfilterNetlink {
                         }
                     }
                 }
-                messages.append(change)
+                batch += change.finished()
             }
         }
-        guard !messages.isEmpty else { return }
-        // Only the last change asks for an acknowledgement: the kernel reports a refused message
-        // by itself, before that acknowledgement, and then aborts the whole batch.
-        messages[messages.count - 1].setFlags(request | acknowledge | (messages[messages.count - 1].type & 0xff == newSetElement ? create : 0))
+        // Every change is acknowledged; a refused one is reported in its place, and the kernel
+        // then aborts the whole batch. The last acknowledgement ends the answer.
         let acknowledged = sequence
-        for index in messages.indices { batch += messages[index].finished() }
+        guard acknowledged > 1 else { return }
         sequence += 1
         var end = Message(type: batchEnd, flags: request, sequence: sequence, family: 0, resourceID: subsystemNftables)
         batch += end.finished()
-        let socket = try RequestSocket(sendBuffer: batch.count + 4096)
-        defer { socket.close() }
+        socket.reserveSendBuffer(batch.count + 4096)
         try socket.send(batch)
         try socket.receive(untilAcknowledged: acknowledged) { _, _ in }
     }
@@ -158,11 +146,6 @@ enum NetfilterNetlink {
     struct Message {
         private var storage: [UInt8] = []
 
-        var type: UInt16 { UInt16(storage[4]) | UInt16(storage[5]) << 8 }
-
-        mutating func setFlags(_ flags: UInt16) {
-            storage.replaceSubrange(6..<8, with: Self.native(flags))
-        }
 
         init(type: UInt16, flags: UInt16, sequence: UInt32, family: UInt8, resourceID: UInt16 = 0) {
             storage.append(contentsOf: [0, 0, 0, 0])                      // nlmsg_len, set at the end
@@ -235,8 +218,7 @@ enum NetfilterNetlink {
     struct RequestSocket {
         let fd: Int32
 
-        /// - Parameter sendBuffer: bytes one batch may take (a whole batch is one `sendmsg`).
-        init(sendBuffer: Int = 0) throws(Failure) {
+        init() throws(Failure) {
             let fd = Glibc.socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), NetlinkRulesetMonitor.netlinkNetfilter)
             guard fd >= 0 else { throw .socket(errno) }
             var timeout = timeval(tv_sec: 30, tv_usec: 0)
@@ -244,13 +226,16 @@ enum NetfilterNetlink {
             // Refusals carry only the header of the refused message, not its megabytes.
             var one: Int32 = 1
             _ = setsockopt(fd, 270, 10, &one, socklen_t(MemoryLayout<Int32>.size))   // SOL_NETLINK, NETLINK_CAP_ACK
-            if sendBuffer > 200_000 {
-                var size = Int32(clamping: sendBuffer)
-                if setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, socklen_t(MemoryLayout<Int32>.size)) != 0 {
-                    _ = setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
-                }
-            }
             self.fd = fd
+        }
+
+        /// Makes room for a batch of `bytes` (a whole batch is one `sendmsg`).
+        func reserveSendBuffer(_ bytes: Int) {
+            guard bytes > 200_000 else { return }
+            var size = Int32(clamping: bytes)
+            if setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, socklen_t(MemoryLayout<Int32>.size)) != 0 {
+                _ = setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+            }
         }
 
         func close() { _ = Glibc.close(fd) }

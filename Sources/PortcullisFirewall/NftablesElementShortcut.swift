@@ -33,16 +33,18 @@ public struct NftablesElementShortcut: CommandShortcut {
 
     public func run(_ command: SimpleCommand) -> CommandResult? {
         guard let change = Self.elementChange(command.arguments) else { return nil }
-        let start = Self.monotonicNow()
         do throws(NetfilterNetlink.Failure) {
-            let set = try NetfilterNetlink.describeSet(family: change.family, table: change.table, name: change.set)
+            let socket = try NetfilterNetlink.RequestSocket()
+            defer { socket.close() }
+            let set = try NetfilterNetlink.describeSet(family: change.family, table: change.table, name: change.set, on: socket)
             guard Self.acceptsPlainKeys(set, length: change.keys[0].count) else { return nil }
-            try NetfilterNetlink.changeElements(adding: change.adding, family: change.family, table: change.table,
-                                                set: change.set, keys: change.keys)
+            let elements = change.keys.map { NetfilterNetlink.Element(key: $0) }
+            try NetfilterNetlink.transaction(family: change.family, table: change.table, on: socket,
+                                             steps: [change.adding ? .add(set: change.set, elements) : .delete(set: change.set, elements)])
         } catch {
             return nil
         }
-        return CommandResult(status: 0, duration: Self.monotonicNow() - start, carriedOutBy: "netlink")
+        return CommandResult(status: 0, carriedOutBy: "netlink")
     }
 
     /// The change `arguments` ask for, when they are an element command this shortcut carries out.
@@ -52,15 +54,13 @@ public struct NftablesElementShortcut: CommandShortcut {
               let family = NetfilterNetlink.familyNumbers[arguments[3]],
               isIdentifier(arguments[4]), isIdentifier(arguments[5]) else { return nil }
         // The element list may be split into words anywhere: `{ a, b }`, `{a,b}`, `{ a ,b }`.
-        var list = Substring(arguments[6...].joined(separator: " "))
-        list = list.drop { $0 == " " }
-        while list.last == " " { list = list.dropLast() }
+        let list = arguments[6...].joined(separator: " ").trimmingSpaces
         guard list.first == "{", list.last == "}" else { return nil }
         let items = list.dropFirst().dropLast().split(separator: ",", omittingEmptySubsequences: false)
-            .map { $0.trimmingSpaces() }
+            .map(\.trimmingSpaces)
         var keys: [[UInt8]] = []
         for item in items {
-            guard let key = NetfilterNetlink.addressBytes(String(item)) else { return nil }
+            guard let key = NetfilterNetlink.addressBytes(item) else { return nil }
             keys.append(key)
         }
         guard let length = keys.first?.count, keys.allSatisfy({ $0.count == length }) else { return nil }
@@ -104,20 +104,5 @@ public struct NftablesElementShortcut: CommandShortcut {
             ($0 | 0x20) >= UInt8(ascii: "a") && ($0 | 0x20) <= UInt8(ascii: "z") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
                 || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
         }
-    }
-
-    static func monotonicNow() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-    }
-}
-
-extension Substring {
-    func trimmingSpaces() -> Substring {
-        var text = self
-        while text.first == " " { text = text.dropFirst() }
-        while text.last == " " { text = text.dropLast() }
-        return text
     }
 }

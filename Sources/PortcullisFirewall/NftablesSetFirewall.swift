@@ -1,4 +1,5 @@
 import Foundation
+import PortcullisSystem
 
 /// Ban sets in a dedicated nftables table (`table inet portcullis`), applied in batches: every
 /// call that changes the kernel is one `nft -f -` transaction, so 100k bans cost one process and
@@ -243,20 +244,16 @@ public actor NftablesSetFirewall: SerializedSetFirewall {
         }
         let family = NetfilterNetlink.familyNumbers["inet"]!
         let transaction = steps
-        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            let thread = Thread {
-                do {
-                    guard namespace.isEmpty || LibSymbols.enterNetworkNamespace(namespace) else {
-                        return continuation.resume(returning: false)
-                    }
-                    try NetfilterNetlink.transaction(family: family, table: table, steps: transaction)
-                    continuation.resume(returning: true)
-                } catch {
-                    continuation.resume(returning: false)
-                }
+        return await OwnThread.run(named: "portcullis-netlink-load") {
+            guard namespace.isEmpty || LibSymbols.enterNetworkNamespace(namespace) else { return false }
+            do {
+                let socket = try NetfilterNetlink.RequestSocket()
+                defer { socket.close() }
+                try NetfilterNetlink.transaction(family: family, table: table, on: socket, steps: transaction)
+                return true
+            } catch {
+                return false
             }
-            thread.name = "portcullis-netlink-load"
-            thread.start()
         }
     }
 
