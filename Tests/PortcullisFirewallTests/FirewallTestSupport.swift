@@ -12,6 +12,16 @@ extension NamespacePair {
         NftablesSetFirewall(nft: inHostPrefix("nft"))
     }
 
+    /// The kernel name of the IPv4 host set of our table's managed set `name` (`pc-sshd-…-b4`).
+    func ipv4HostBanSet(of name: String) throws -> String? {
+        let sets = try inHost(["nft", "-t", "list", "sets", "inet"]).stdout
+        return sets.split(separator: "\n").compactMap { line -> String? in
+            let words = line.split(separator: " ")
+            return words.count >= 2 && words[0].hasSuffix("set") && words[1].hasPrefix("pc-\(name)") && words[1].hasSuffix("-b4")
+                ? String(words[1]) : nil
+        }.first
+    }
+
     func ipsetFirewall() -> IpsetSetFirewall {
         IpsetSetFirewall(ipset: inHostPrefix("ipset"), iptables: inHostPrefix("iptables"), ip6tables: inHostPrefix("ip6tables"))
     }

@@ -137,11 +137,7 @@ struct NftablesFirewallTests {
         #expect(sshdChain.count == 12)
 
         // An element deleted behind our back comes back with a full check only.
-        let sets = try pair.inHost(["nft", "-t", "list", "sets", "inet"]).stdout
-        let banSet = try #require(sets.split(separator: "\n").compactMap { line -> String? in
-            let words = line.split(separator: " ")
-            return words.count >= 2 && words[0].hasSuffix("set") && words[1].hasPrefix("pc-sshd") && words[1].hasSuffix("-b4") ? String(words[1]) : nil
-        }.first)
+        let banSet = try #require(try pair.ipv4HostBanSet(of: "sshd"))
         try pair.inHost(["nft", "delete", "element", "inet", "portcullis", banSet, "{ \(pair.peerAddress) }"])
         #expect(try !(await firewall.reconcile(full: false, now: epochNow()).get().repaired))
         let full = try await firewall.reconcile(full: true, now: epochNow()).get()
@@ -202,10 +198,7 @@ struct NftablesFirewallTests {
         #expect(try await Set(firewall.kernelElements(ofSetNamed: "sshd")) == ["192.0.2.40", "192.0.2.41", "2001:db8::40"])
         let listing = try pair.inHost(["nft", "list", "table", "inet", "portcullis"]).stdout
         #expect(listing.contains("192.0.2.41 timeout 10m") || listing.contains("192.0.2.41 timeout 9m"), "\(listing)")
-        let set = try #require(listing.split(separator: "\n").compactMap { line -> String? in
-            let words = line.split(separator: " ").map(String.init)
-            return words.count >= 2 && words[0].hasSuffix("set") && words[1].hasSuffix("-b4") ? words[1] : nil
-        }.first)
+        let set = try #require(try pair.ipv4HostBanSet(of: "sshd"))
         try pair.inHost(["nft", "delete", "element", "inet", "portcullis", set, "{ 192.0.2.40 }"])
         try await firewall.apply(setNamed: "sshd", add: [], remove: ["192.0.2.40", "2001:db8::40"], now: now)
         #expect(try await firewall.kernelElements(ofSetNamed: "sshd") == ["192.0.2.41"])
