@@ -8,8 +8,9 @@ import Glibc
 /// the nftables multicast group (`NFNLGRP_NFTABLES`), so a `nft flush ruleset`, a firewall reload
 /// or an `iptables-nft` change is noticed at once instead of at the next poll.
 ///
-/// Every change in the process's network namespace is signalled — our own transactions too, so a
-/// caller typically runs the cheap `reconcile(full: false)` on each signal. Signals are coalesced:
+/// Every change in the process's network namespace that could lose a ban is signalled — our own
+/// transactions too, so a caller typically runs the cheap `reconcile(full: false)` on each
+/// signal; added set elements alone (each ban) are not. Signals are coalesced:
 /// a burst of netlink messages yields one element, and the stream keeps only the newest pending
 /// one. The socket is read on a dedicated thread blocked in `poll`, never on the cooperative pool.
 /// If the socket cannot be opened (no permission, no nf_tables), the stream finishes at once:
@@ -133,7 +134,11 @@ public final class NetlinkRulesetMonitor: Sendable {
             var changed = false
             while true {
                 let n = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
-                if n > 0 || (n < 0 && errno == ENOBUFS) {
+                if n > 0 {
+                    if !changed { changed = buffer.withUnsafeBytes { Self.canLoseBans(UnsafeRawBufferPointer(rebasing: $0[..<n])) } }
+                    continue
+                }
+                if n < 0 && errno == ENOBUFS {
                     changed = true
                     continue
                 }
@@ -143,6 +148,24 @@ public final class NetlinkRulesetMonitor: Sendable {
             }
             if changed { signal() }
         }
+    }
+
+    /// Whether a datagram of notifications holds anything but added set elements and the
+    /// generation that closes each transaction. Adding elements never removes a ban, and every
+    /// ban the daemon makes is such an addition: signalling those made each ban start a check
+    /// (a shell for the stock actions' `actioncheck`) that competed with the next ban for the CPU.
+    public static func canLoseBans(_ datagram: UnsafeRawBufferPointer) -> Bool {
+        // struct nlmsghdr { __u32 nlmsg_len; __u16 nlmsg_type; __u16 nlmsg_flags; __u32 nlmsg_seq; __u32 nlmsg_pid; }
+        let newSetElement: UInt16 = 0x0A0C, newGeneration: UInt16 = 0x0A0F  // NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_*
+        var offset = 0
+        while offset + 16 <= datagram.count {
+            let length = Int(datagram.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+            let type = datagram.loadUnaligned(fromByteOffset: offset + 4, as: UInt16.self)
+            guard length >= 16 else { return true }
+            if type != newSetElement && type != newGeneration { return true }
+            offset += (length + 3) & ~3
+        }
+        return offset < datagram.count
     }
 
     /// `socket(AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER)` bound to the nftables group.

@@ -35,6 +35,61 @@ struct NetlinkRulesetMonitorTests {
         await reader.value
     }
 
+    /// A ban is an added set element: it is not signalled (each one started a check that ran
+    /// shells), while removing an element, which loses a ban, is.
+    @Test func addedElementsAreNotSignalledButRemovedOnesAre() async throws {
+        let pair = try NamespacePair(index: 47)
+        defer { pair.remove() }
+        try pair.inHost(["nft", "add", "table", "inet", "probe"])
+        try pair.inHost(["nft", "add", "set", "inet", "probe", "bans", "{ type ipv4_addr; }"])
+        let monitor = NetlinkRulesetMonitor(namespacePath: "/var/run/netns/\(pair.host)")
+        defer { monitor.stop() }
+        let counter = SignalCounter()
+        let reader = Task {
+            for await _ in monitor.changes() { await counter.increment() }
+        }
+        defer { reader.cancel() }
+        var chain = 0
+        try await eventually("the monitor hears a change", timeout: 5) {
+            chain += 1
+            try pair.inHost(["nft", "add", "chain", "inet", "probe", "c\(chain)"])
+            try await Task.sleep(for: .milliseconds(50))
+            return await counter.count > 0
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        await counter.reset()
+
+        for octet in 1...5 { try pair.inHost(["nft", "add", "element", "inet", "probe", "bans", "{ 192.0.2.\(octet) }"]) }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(await counter.count == 0, "adding elements must not be signalled")
+
+        try pair.inHost(["nft", "delete", "element", "inet", "probe", "bans", "{ 192.0.2.3 }"])
+        try await eventually("the monitor sees the removed element", timeout: 2) { await counter.count > 0 }
+
+        monitor.stop()
+        await reader.value
+    }
+
+    /// The decision on raw notification datagrams (headers as the kernel sends them).
+    @Test func onlyElementAdditionsAndGenerationsAreHarmless() {
+        func message(_ type: UInt16, payload: Int = 4) -> [UInt8] {
+            var bytes: [UInt8] = []
+            withUnsafeBytes(of: UInt32(16 + payload)) { bytes += $0 }
+            withUnsafeBytes(of: type) { bytes += $0 }
+            bytes += [UInt8](repeating: 0, count: 10 + payload)
+            return bytes + [UInt8](repeating: 0, count: (4 - bytes.count % 4) % 4)  // NLMSG_ALIGN
+        }
+        let newSetElement: UInt16 = 0x0A0C, newGeneration: UInt16 = 0x0A0F, deleteSetElement: UInt16 = 0x0A0E
+        let deleteTable: UInt16 = 0x0A02, newRule: UInt16 = 0x0A06
+        func canLoseBans(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBytes { NetlinkRulesetMonitor.canLoseBans($0) } }
+        #expect(!canLoseBans(message(newSetElement) + message(newSetElement, payload: 7) + message(newGeneration)))
+        #expect(canLoseBans(message(newSetElement) + message(deleteSetElement) + message(newGeneration)))
+        #expect(canLoseBans(message(deleteTable)))
+        #expect(canLoseBans(message(newRule)))
+        #expect(canLoseBans(message(newSetElement) + [1, 2, 3]), "a truncated datagram counts as a change")
+        #expect(canLoseBans([UInt8](repeating: 0, count: 16)), "a malformed length counts as a change")
+    }
+
     @Test func aMissingNamespaceFinishesTheStream() async {
         let monitor = NetlinkRulesetMonitor(namespacePath: "/var/run/netns/portcullis-no-such-namespace")
         var signals = 0
