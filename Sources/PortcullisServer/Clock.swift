@@ -31,14 +31,8 @@ enum Clock {
         return "\(parts.tm_year + 1900)-\(pad(parts.tm_mon + 1))-\(pad(parts.tm_mday)) \(pad(parts.tm_hour)):\(pad(parts.tm_min)):\(pad(parts.tm_sec))"
     }
 
-    /// Python logging's default `asctime` for now: local `YYYY-MM-DD HH:MM:SS,mmm`.
-    static func logText(at time: Double = now()) -> String {
-        let seconds = time.rounded(.down)
-        return text(seconds) + "," + pad(Int32(min(999, (time - seconds) * 1000)), width: 3)
-    }
-
-    private static func pad(_ value: Int32, width: Int = 2) -> String {
+    private static func pad(_ value: Int32) -> String {
         let digits = String(value)
-        return digits.count < width ? String(repeating: "0", count: width - digits.count) + digits : digits
+        return digits.count < 2 ? "0" + digits : digits
     }
 }
