@@ -5,34 +5,53 @@ import Testing
 
 @Suite(.serialized)
 struct NetlinkRulesetMonitorTests {
+    /// A monitor of `pair`'s host namespace, counting its signals, once it hears changes.
+    private final class Listening {
+        let monitor: NetlinkRulesetMonitor
+        let counter: SignalCounter
+        let reader: Task<Void, Never>
+
+        /// Starts the monitor; its socket subscribes on its own thread, so the ruleset is changed
+        /// (tables `subscribed1`, `subscribed2`, …) until that is heard. The count is then 0.
+        init(_ pair: NamespacePair) async throws {
+            let monitor = NetlinkRulesetMonitor(namespacePath: "/var/run/netns/\(pair.host)")
+            let counter = SignalCounter()
+            self.monitor = monitor
+            self.counter = counter
+            reader = Task { for await _ in monitor.changes() { await counter.increment() } }
+            var table = 0
+            try await eventually("the monitor hears a change", timeout: 5) {
+                table += 1
+                try pair.inHost(["nft", "add", "table", "inet", "subscribed\(table)"])
+                try await Task.sleep(for: .milliseconds(50))
+                return await counter.count > 0
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            await counter.reset()
+        }
+
+        /// Stops the monitor and waits for its stream to end.
+        func stop() async {
+            monitor.stop()
+            await reader.value
+        }
+
+        /// A failed test stops the monitor's thread too.
+        deinit {
+            monitor.stop()
+            reader.cancel()
+        }
+    }
+
     /// The monitor's reader thread enters the test's namespace (`setns` on that thread only) and
     /// sees a `nft flush ruleset` there.
     @Test func seesARulesetFlushInsideTheNamespace() async throws {
         let pair = try NamespacePair(index: 47)
         defer { pair.remove() }
-        let monitor = NetlinkRulesetMonitor(namespacePath: "/var/run/netns/\(pair.host)")
-        defer { monitor.stop() }
-        let counter = SignalCounter()
-        let reader = Task {
-            for await _ in monitor.changes() { await counter.increment() }
-        }
-        defer { reader.cancel() }
-
-        // The socket subscribes on its own thread: change the ruleset until it is heard.
-        var table = 0
-        try await eventually("the monitor hears a change", timeout: 5) {
-            table += 1
-            try pair.inHost(["nft", "add", "table", "inet", "probe\(table)"])
-            try await Task.sleep(for: .milliseconds(50))
-            return await counter.count > 0
-        }
-        try await Task.sleep(for: .milliseconds(100))
-        await counter.reset()
+        let listening = try await Listening(pair)
         try pair.inHost(["nft", "flush", "ruleset"])
-        try await eventually("the monitor sees the flush", timeout: 2) { await counter.count > 0 }
-
-        monitor.stop()
-        await reader.value
+        try await eventually("the monitor sees the flush", timeout: 2) { await listening.counter.count > 0 }
+        await listening.stop()
     }
 
     /// A ban is an added set element: it is not signalled (each one started a check that ran
@@ -42,32 +61,15 @@ struct NetlinkRulesetMonitorTests {
         defer { pair.remove() }
         try pair.inHost(["nft", "add", "table", "inet", "probe"])
         try pair.inHost(["nft", "add", "set", "inet", "probe", "bans", "{ type ipv4_addr; }"])
-        let monitor = NetlinkRulesetMonitor(namespacePath: "/var/run/netns/\(pair.host)")
-        defer { monitor.stop() }
-        let counter = SignalCounter()
-        let reader = Task {
-            for await _ in monitor.changes() { await counter.increment() }
-        }
-        defer { reader.cancel() }
-        var chain = 0
-        try await eventually("the monitor hears a change", timeout: 5) {
-            chain += 1
-            try pair.inHost(["nft", "add", "chain", "inet", "probe", "c\(chain)"])
-            try await Task.sleep(for: .milliseconds(50))
-            return await counter.count > 0
-        }
-        try await Task.sleep(for: .milliseconds(100))
-        await counter.reset()
-
+        let listening = try await Listening(pair)
+        let counter = listening.counter
         for octet in 1...5 { try pair.inHost(["nft", "add", "element", "inet", "probe", "bans", "{ 192.0.2.\(octet) }"]) }
         try await Task.sleep(for: .milliseconds(300))
         #expect(await counter.count == 0, "adding elements must not be signalled")
 
         try pair.inHost(["nft", "delete", "element", "inet", "probe", "bans", "{ 192.0.2.3 }"])
         try await eventually("the monitor sees the removed element", timeout: 2) { await counter.count > 0 }
-
-        monitor.stop()
-        await reader.value
+        await listening.stop()
     }
 
     /// The decision on raw notification datagrams (headers as the kernel sends them).
