@@ -31,8 +31,8 @@ public final class ServerLog: Sendable {
         /// Batches in progress that asked for lines to be gathered.
         var holds = 0
         /// The time stamp's text up to the milliseconds for `second` (`2026-11-21 08:30:00,`):
-        /// a burst logs thousands of lines in the same second, each formatted once was a large
-        /// part of a `Found` line's cost.
+        /// a burst logs thousands of lines in the same second, and formatting it for each line
+        /// was a large part of a `Found` line's cost.
         var second = -1.0
         var secondText: [UInt8] = []
     }
