@@ -310,6 +310,37 @@ struct DaemonTests {
         try await task.value
     }
 
+    /// A banned address that fails again with `bantime.increment` has its ban prolonged, as
+    /// fail2ban's `_prolongBan`: the store keeps the new end and `actionprolong` runs with the new
+    /// ban time (an action with timeouts, `iptables-ipset`'s, would otherwise let it go early).
+    /// A manual `banip` of a banned address prolongs it the same way.
+    @Test func aProlongedBanRunsActionprolong() async throws {
+        let tree = try Tree(jailOptions: "bantime.increment = true")
+        defer { tree.directory.remove() }
+        try tree.directory.write("etc/action.d/record.local", """
+            [Definition]
+            actionprolong = echo prolong <ip> <bantime> >> <file>
+            """)
+        let (daemon, task) = try await Self.start(tree)
+        try tree.append(["login failed for alice from 192.0.2.41", "login failed for alice from 192.0.2.41"])
+        try await eventually("the ban ran", timeout: 10) { tree.recorded().contains("ban 192.0.2.41") }
+        #expect(!tree.recorded().contains("prolong"))
+        // A second later (log times are whole seconds): the new ban would end later than the first.
+        try await Task.sleep(for: .milliseconds(1100))
+        try tree.append(["login failed for alice from 192.0.2.41", "login failed for alice from 192.0.2.41"])
+        try await eventually("the prolonged ban ran actionprolong", timeout: 10) { tree.recorded().contains("prolong 192.0.2.41 ") }
+        let prolongedTo = tree.recorded().components(separatedBy: "prolong 192.0.2.41 ").last.flatMap { Double($0.prefix { !$0.isNewline }) }
+        #expect((prolongedTo ?? 0) > 3600, "the new ban time goes to the action: \(tree.recorded())")
+        #expect(tree.recorded().components(separatedBy: "ban 192.0.2.41").count == 2, "no second actionban")
+
+        #expect(try await Self.send(tree, ["set", "app", "banip", "192.0.2.41"]) == .ok(.int(0)))
+        try await eventually("the manual ban prolonged it too", timeout: 10) {
+            tree.recorded().components(separatedBy: "prolong 192.0.2.41 ").count == 3
+        }
+        daemon.requestStop()
+        try await task.value
+    }
+
     /// A burst larger than one read batch goes through the jail's two stages (filter on the
     /// reading task, decisions on the actor, bans stored while the next batch is handled): every
     /// failure counted, every ban's `Ban` line after its `Found` lines and in the order the

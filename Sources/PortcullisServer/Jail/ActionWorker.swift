@@ -11,6 +11,10 @@ enum ActionOperation: Sendable {
     case flush([BanInfo])
     /// A ban again after the firewall lost it (`reban`, repair).
     case reban([BanInfo])
+    /// Bans whose time was extended (a banned address failing again, or banned again by hand,
+    /// with `bantime.increment`): `actionprolong` where an action defines it, a new timeout for
+    /// a native set's element — else the kernel would let the address go at the old end.
+    case prolong([BanInfo])
 }
 
 /// Runs a jail's actions one operation at a time, off the jail's path: the jail records a ban

@@ -44,6 +44,7 @@ extension CommandAction: JailAction {
         switch operation {
         case .ban(let infos): await run(.ban, infos)
         case .reban(let infos): await run(.reban, infos)
+        case .prolong(let infos): if isProlongable { await run(.prolong, infos) }
         case .unban(let infos): await run(.unban, infos)
         case .flush(let infos):
             await retries.cancelAll(on: self)

@@ -53,17 +53,21 @@ extension JailRuntime {
                     + "To ban it anyway: set \(name) banip --force \(id)")
             }
         }
-        var tickets: [BanTicket] = []
+        var tickets: [BanTicket] = [], prolonged: [BanTicket] = []
         let now = Clock.now()
         for id in ids {
             let overall = await overallHistory(of: id)
-            if case .ban(let ticket) = core.manualBan(id, now: now, random: random.unit(), overallHistory: overall) {
+            switch core.manualBan(id, now: now, random: random.unit(), overallHistory: overall) {
+            case .ban(let ticket):
                 tickets.append(ticket)
-            } else {
+            case .prolonged(let ticket):
+                logProlonged(ticket)
+                prolonged.append(ticket)
+            default:
                 log.log(.notice, "fail2ban.actions", "[\(name)] \(id) already banned")
             }
         }
-        await recordAndApply(tickets)
+        await recordAndApply(tickets, prolonged: prolonged)
         return tickets.count
     }
 

@@ -328,13 +328,17 @@ actor JailRuntime {
             let late = failureTime - ticket.timeOfBan
             log.log(late < 3 ? .debug : late < 60 ? .notice : .warning, "fail2ban.actions", "[\(name)] \(ticket.id) already banned")
         case .prolonged(let ticket):
-            log.log(.notice, "fail2ban.actions", "[\(name)] Prolong \(ticket.id) until \(ticket.endTime.map(Clock.text) ?? "permanent")")
+            logProlonged(ticket)
             batchProlonged.append(ticket)
         case .expired(let ticket):
             log.log(.info, "fail2ban.actions", "[\(name)] Ignore \(ticket.id), expired bantime")
         case .counted:
             break
         }
+    }
+
+    func logProlonged(_ ticket: BanTicket) {
+        log.log(.notice, "fail2ban.actions", "[\(name)] Prolong \(ticket.id) until \(ticket.endTime.map(Clock.text) ?? "permanent")")
     }
 
     func takeBatchBans() -> [BanTicket] {
@@ -375,7 +379,7 @@ actor JailRuntime {
             do { try await store.addBans(rows) } catch {
                 log.log(.error, "fail2ban.actions", "[\(name)] Recording \(rows.count) ban(s) failed: \(error); banning anyway")
             }
-            report(tickets)
+            report(tickets, prolonged: prolonged)
         }
     }
 
@@ -385,16 +389,18 @@ actor JailRuntime {
         await recording?.value
     }
 
-    /// The `Ban` lines and the actions of recorded bans.
-    private func report(_ tickets: [BanTicket]) {
-        guard !tickets.isEmpty else { return }
-        for ticket in tickets {
-            if ticket.banCount > 1, ticket.banTime != core.settings.banTime {
-                log.log(.notice, "fail2ban.actions", "[\(name)] Increase Ban \(ticket.id) (\(ticket.banCount) # \(Self.duration(ticket.banTime)) -> \(ticket.endTime.map(Clock.text) ?? "permanent"))")
+    /// The `Ban` lines and the actions of recorded bans, then the prolonged bans' actions.
+    private func report(_ tickets: [BanTicket], prolonged: [BanTicket]) {
+        if !tickets.isEmpty {
+            for ticket in tickets {
+                if ticket.banCount > 1, ticket.banTime != core.settings.banTime {
+                    log.log(.notice, "fail2ban.actions", "[\(name)] Increase Ban \(ticket.id) (\(ticket.banCount) # \(Self.duration(ticket.banTime)) -> \(ticket.endTime.map(Clock.text) ?? "permanent"))")
+                }
+                log.log(.notice, "fail2ban.actions", "[\(name)] Ban \(ticket.id)")
             }
-            log.log(.notice, "fail2ban.actions", "[\(name)] Ban \(ticket.id)")
+            worker.submit(.ban(tickets.map { BanInfo($0) }))
         }
-        worker.submit(.ban(tickets.map { BanInfo($0) }))
+        if !prolonged.isEmpty { worker.submit(.prolong(prolonged.map { BanInfo($0) })) }
     }
 
     /// The ignore decision: the lists first, on this actor; only `ignorecommand` (a process) is
