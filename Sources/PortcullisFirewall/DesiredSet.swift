@@ -39,10 +39,14 @@ struct DesiredSet: Sendable {
         elements.reserveCapacity(count)
     }
 
-    mutating func insert(_ key: String, network: NumericNetwork, expiry: Double) {
-        if elements.updateValue(expiry, forKey: key) == nil, !network.isHost {
+    /// Adds `key` or changes its expiry; returns the expiry it had (nil: it was not there).
+    @discardableResult
+    mutating func insert(_ key: String, network: NumericNetwork, expiry: Double) -> Double? {
+        let previous = elements.updateValue(expiry, forKey: key)
+        if previous == nil, !network.isHost {
             networks.insert(network, key: key)
         }
+        return previous
     }
 
     @discardableResult

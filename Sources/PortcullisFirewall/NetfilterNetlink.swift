@@ -36,6 +36,7 @@ enum NetfilterNetlink {
     static let newSet: UInt16 = 9
     static let newSetElement: UInt16 = 12
     static let deleteSetElement: UInt16 = 14
+    static let newGeneration: UInt16 = 15
 
     static let request: UInt16 = 0x1, acknowledge: UInt16 = 0x4, create: UInt16 = 0x400
     static let nested: UInt16 = 0x8000

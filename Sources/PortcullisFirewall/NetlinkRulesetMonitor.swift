@@ -156,7 +156,8 @@ public final class NetlinkRulesetMonitor: Sendable {
     /// (a shell for the stock actions' `actioncheck`) that competed with the next ban for the CPU.
     public static func canLoseBans(_ datagram: UnsafeRawBufferPointer) -> Bool {
         // struct nlmsghdr { __u32 nlmsg_len; __u16 nlmsg_type; __u16 nlmsg_flags; __u32 nlmsg_seq; __u32 nlmsg_pid; }
-        let newSetElement: UInt16 = 0x0A0C, newGeneration: UInt16 = 0x0A0F  // NFNL_SUBSYS_NFTABLES << 8 | NFT_MSG_*
+        let newSetElement = NetfilterNetlink.subsystemNftables << 8 | NetfilterNetlink.newSetElement
+        let newGeneration = NetfilterNetlink.subsystemNftables << 8 | NetfilterNetlink.newGeneration
         var offset = 0
         while offset + 16 <= datagram.count {
             let length = Int(datagram.loadUnaligned(fromByteOffset: offset, as: UInt32.self))

@@ -103,7 +103,14 @@ public actor NftablesSetFirewall: SerializedSetFirewall {
             }
         }
         desired.reserveCapacity(desired.count + parsed.count)
-        for item in parsed { desired.insert(item.key, network: item.network, expiry: item.expiry) }
+        for item in parsed {
+            // A host the kernel holds with another timeout (a prolonged ban) is deleted and added
+            // again in the same transaction: adding an element the set holds keeps its old timeout.
+            if let old = desired.insert(item.key, network: item.network, expiry: item.expiry),
+               item.network.isHost, old > now, old != item.expiry {
+                deletes[names.nftablesSet(for: item.key), default: []].append(item.key)
+            }
+        }
         for item in parsed where desired.expiry(of: item.key) == item.expiry {
             if !item.network.isHost, desired.cover(of: item.network, now: now) != nil { continue }
             adds[names.nftablesSet(for: item.key), default: []].append((item.key, item.expiry))

@@ -205,9 +205,11 @@ struct NftablesFirewallTests {
         #expect(await firewall.elements(ofSetNamed: "sshd") == ["192.0.2.41"])
     }
 
-    /// A prolonged ban: its host removed and added again in one apply gets the new timeout
-    /// (adding an element the set holds keeps the old one), and is never missing in between.
-    @Test func removingAndAddingAHostInOneApplyRenewsItsTimeout() async throws {
+    /// A prolonged ban: its host added again with a later expiry (or removed and added again in
+    /// one apply) gets the new timeout — adding an element the set holds keeps the old one in the
+    /// kernel — and is never missing in between.
+    @Test(arguments: [true, false])
+    func removingAndAddingAHostInOneApplyRenewsItsTimeout(removedFirst: Bool) async throws {
         let pair = try NamespacePair(index: 49)
         defer { pair.remove() }
         let firewall = pair.nftablesFirewall()
@@ -216,7 +218,8 @@ struct NftablesFirewallTests {
         try await firewall.apply(setNamed: "sshd", add: [BanElement(address: "192.0.2.50", expiry: now + 60)], remove: [], now: now)
         var listing = try pair.inHost(["nft", "list", "table", "inet", "portcullis"]).stdout
         #expect(listing.contains("192.0.2.50 timeout 1m") || listing.contains("192.0.2.50 timeout 59s"), "\(listing)")
-        try await firewall.apply(setNamed: "sshd", add: [BanElement(address: "192.0.2.50", expiry: now + 7200)], remove: ["192.0.2.50"], now: now)
+        try await firewall.apply(setNamed: "sshd", add: [BanElement(address: "192.0.2.50", expiry: now + 7200)],
+                                 remove: removedFirst ? ["192.0.2.50"] : [], now: now)
         listing = try pair.inHost(["nft", "list", "table", "inet", "portcullis"]).stdout
         #expect(listing.contains("192.0.2.50 timeout 2h") || listing.contains("192.0.2.50 timeout 1h59m"), "\(listing)")
         #expect(try await firewall.kernelElements(ofSetNamed: "sshd") == ["192.0.2.50"])

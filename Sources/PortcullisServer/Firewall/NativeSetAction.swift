@@ -60,8 +60,11 @@ actor NativeSetAction: JailAction {
         let now = Clock.now()
         do {
             switch operation {
-            case .ban(let infos), .reban(let infos):
-                let elements = Self.elements(infos)
+            case .ban(let infos), .reban(let infos), .prolong(let infos):
+                let elements = infos.compactMap { info -> BanElement? in
+                    guard IPAddress(info.ip) != nil else { return nil }
+                    return BanElement(address: info.ip, expiry: info.banTime < 0 ? nil : info.time + info.banTime)
+                }
                 try await firewall.apply(setNamed: managedSet.name, add: elements, remove: [], now: now)
                 if elements.count >= 1000 {
                     log.log(.info, "fail2ban.actions", "[\(jail)] \(name): \(elements.count) bans applied in one transaction in \(String(format: "%.3f", Clock.now() - now)) s")
@@ -70,24 +73,11 @@ actor NativeSetAction: JailAction {
                 try await firewall.apply(setNamed: managedSet.name, add: [], remove: infos.map(\.ip).filter { IPAddress($0) != nil }, now: now)
             case .flush:
                 try await firewall.flush(setNamed: managedSet.name)
-            case .prolong(let infos):
-                // Removed and added again in the same transaction: the element gets its new
-                // timeout (adding an element the set holds keeps the old one), with no gap.
-                let elements = Self.elements(infos)
-                try await firewall.apply(setNamed: managedSet.name, add: elements, remove: elements.map(\.address), now: now)
             }
             return 0
         } catch {
             log.log(.error, "fail2ban.actions", "[\(jail)] \(name): \(error); the ban stays recorded and the set is repaired at the next check")
             return 1
-        }
-    }
-
-    /// The set elements of bans: each address until its ban ends (nil: permanent).
-    private static func elements(_ infos: [BanInfo]) -> [BanElement] {
-        infos.compactMap { info in
-            guard IPAddress(info.ip) != nil else { return nil }
-            return BanElement(address: info.ip, expiry: info.banTime < 0 ? nil : info.time + info.banTime)
         }
     }
 
