@@ -61,7 +61,7 @@ let package = Package(
         // The daemon: wires log sources, filters, jails, the store and actions; the control socket.
         .target(name: "PortcullisServer", dependencies: [
             "PortcullisConfig", "PortcullisFilter", "PortcullisJail", "PortcullisLogs",
-            "PortcullisActions", "PortcullisStore", "PortcullisClient", "PortcullisAPI", "PortcullisFirewall", "PortcullisFeeds",
+            "PortcullisActions", "PortcullisStore", "PortcullisClient", "PortcullisAPI", "PortcullisFirewall", "PortcullisFeeds", "PortcullisSystem",
             .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
         ]),
 
@@ -85,7 +85,7 @@ let package = Package(
         ]),
         .testTarget(name: "PortcullisClientTests", dependencies: ["PortcullisClient", "PortcullisTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["PortcullisTestSupport"]),
-        .testTarget(name: "PortcullisServerTests", dependencies: ["PortcullisServer", "PortcullisClient", "PortcullisConfig", "PortcullisTestSupport"]),
+        .testTarget(name: "PortcullisServerTests", dependencies: ["PortcullisServer", "PortcullisSystem", "PortcullisClient", "PortcullisConfig", "PortcullisTestSupport"]),
         .testTarget(name: "PortcullisAPITests", dependencies: ["PortcullisAPI", "PortcullisConfig", "PortcullisTestSupport"]),
         .testTarget(name: "PortcullisFirewallTests", dependencies: ["PortcullisFirewall", "PortcullisFilter", "PortcullisTestSupport"]),
         .testTarget(name: "PortcullisFeedsTests", dependencies: ["PortcullisFeeds", "PortcullisConfig", "PortcullisTestSupport"]),

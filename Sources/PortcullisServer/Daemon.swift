@@ -3,6 +3,7 @@ import PortcullisAPI
 import PortcullisClient
 import PortcullisActions
 import PortcullisConfig
+import PortcullisSystem
 import PortcullisFeeds
 import PortcullisFirewall
 import PortcullisStore
@@ -112,6 +113,7 @@ public actor Daemon {
         let purge = startPurging()
         let healing = startReconciler()
         let apiServer = startAPI(api)
+        releaseStartupPagesSoon()
         for await signal in signals.events {
             switch signal {
             case .stop:
@@ -251,6 +253,17 @@ public actor Daemon {
         }
         if name == nil { await syncFeeds(selection.feeds) }
         log.log(.info, "fail2ban.server", "Reload finished.")
+        releaseStartupPagesSoon()
+    }
+
+    /// A second after a start or reload, once the jails' first reads are done, gives back the
+    /// free heap and the code pages only the start needed (`StartupPages`).
+    func releaseStartupPagesSoon() {
+        Task.detached(priority: .background) { [log] in
+            try? await Task.sleep(for: .seconds(1))
+            let released = StartupPages.release()
+            log.log(.debug, "fail2ban.server", "Gave back \(released.fileKiB) KiB of start-up code in \(released.mappings) mappings")
+        }
     }
 
     func jail(_ name: String) throws(ServerError) -> JailRuntime {

@@ -1,0 +1,79 @@
+import Foundation
+@testable import PortcullisSystem
+import Testing
+
+/// The start-up's code pages are given back without losing anything: only clean, private,
+/// read-only mappings of files are unmapped, and the process runs on.
+@Suite struct StartupPagesTests {
+    static let smaps = """
+        55d0c8a00000-55d0c8c00000 r-xp 00200000 fe:01 1234                       /usr/sbin/portcullis
+        Size:               2048 kB
+        Rss:                 640 kB
+        Anonymous:             0 kB
+        VmFlags: rd ex mr mw me dw
+        55d0c8c00000-55d0c8c10000 r--p 00400000 fe:01 1234                       /usr/sbin/portcullis
+        Rss:                  64 kB
+        Anonymous:            60 kB
+        55d0c8c10000-55d0c8c20000 rw-p 00410000 fe:01 1234                       /usr/sbin/portcullis
+        Rss:                  32 kB
+        Anonymous:             0 kB
+        55d0c9000000-55d0c9100000 rw-p 00000000 00:00 0                          [heap]
+        Rss:                 900 kB
+        Anonymous:           900 kB
+        7f0000000000-7f0000100000 rw-p 00000000 00:00 0
+        Rss:                 128 kB
+        Anonymous:           128 kB
+        7f0000200000-7f0000210000 r--s 00000000 fe:01 99                         /var/lib/portcullis/db.sqlite3-shm
+        Rss:                  16 kB
+        Anonymous:             0 kB
+        7f0000300000-7f0000310000 r--p 00000000 fe:01 77                         /opt/swift/lib/a file with spaces.so
+        Rss:                   8 kB
+        Anonymous:             0 kB
+        7ffd00000000-7ffd00002000 r-xp 00000000 00:00 0                          [vdso]
+        Rss:                   4 kB
+        Anonymous:             0 kB
+        not a mapping line
+        """
+
+    @Test func parsesHeadersAndTheirSizes() {
+        let mappings = SmapsMapping.parse(Self.smaps)
+        #expect(mappings.count == 8)
+        #expect(mappings[0] == SmapsMapping(start: 0x55d0c8a00000, end: 0x55d0c8c00000, permissions: "r-xp",
+                                            path: "/usr/sbin/portcullis", residentKiB: 640, anonymousKiB: 0))
+        #expect(mappings[1].anonymousKiB == 60)
+        #expect(mappings[3].path == "[heap]")
+        #expect(mappings[4].path == "" && mappings[4].residentKiB == 128)
+        #expect(mappings[6].path == "/opt/swift/lib/a file with spaces.so")
+    }
+
+    @Test func onlyCleanPrivateReadOnlyFileMappingsAreGivenBack() {
+        let clean = SmapsMapping.parse(Self.smaps).filter(\.isCleanFileMapping).map(\.start)
+        // The code and the library with spaces in its name; not the relocated read-only data
+        // (pages of its own), the writable data, the heap, anonymous memory, a shared mapping
+        // or the vDSO.
+        #expect(clean == [0x55d0c8a00000, 0x7f0000300000])
+    }
+
+    @Test func givingBackShrinksTheResidentCodeAndTheProcessRunsOn() throws {
+        func residentFileKiB() -> Int {
+            let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+            let line = status.split(separator: "\n").first { $0.hasPrefix("RssFile:") } ?? ""
+            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? -1
+        }
+        func ownPagesKiB() -> Int {
+            let text = (try? String(contentsOfFile: "/proc/self/smaps", encoding: .utf8)) ?? ""
+            return SmapsMapping.parse(text).filter { $0.path.hasPrefix("/") }.reduce(0) { $0 + $1.anonymousKiB }
+        }
+        let before = residentFileKiB()
+        let ownBefore = ownPagesKiB()
+        let released = StartupPages.release()
+        let after = residentFileKiB()
+        #expect(before > 0 && released.mappings > 0 && released.fileKiB > 0)
+        #expect(after < before - released.fileKiB / 2, "RssFile \(before) → \(after) KiB, released \(released.fileKiB) KiB")
+        // The libraries' relocated data (their own pages) stays as it was …
+        #expect(ownPagesKiB() >= ownBefore - 64, "own pages of file mappings: \(ownBefore) → \(ownPagesKiB()) KiB")
+        // … and the code unmapped runs again when called.
+        let encoded = try JSONEncoder().encode(["ban": "192.0.2.1"])
+        #expect(String(decoding: encoded, as: UTF8.self) == #"{"ban":"192.0.2.1"}"#)
+    }
+}
