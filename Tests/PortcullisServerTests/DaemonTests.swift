@@ -341,6 +341,41 @@ struct DaemonTests {
         try await task.value
     }
 
+    /// `actionprolong` gets the same care as `actionban`: captured values reach it escaped, and
+    /// when it fails its command line, status and error are logged, it is tried again, and the
+    /// ban stays.
+    @Test func aHostileOrFailingActionprolongIsEscapedLoggedAndRetried() async throws {
+        let tree = try Tree(jailOptions: "bantime.increment = true")
+        defer { tree.directory.remove() }
+        try tree.directory.write("etc/action.d/record.local", """
+            [Definition]
+            actionprolong = echo prolong <ip> <F-USER> >> <file>; echo 'set busy' >&2; exit 4
+            """)
+        let (daemon, task) = try await Self.start(tree)
+        // The ban carries the captured user names; its prolongation runs with them (the banned
+        // ticket is prolonged, as fail2ban's _prolongBan).
+        let marker = tree.path + "/pwned"
+        try tree.append(["login failed for x';touch${IFS}\(marker);' from 192.0.2.42",
+                         "login failed for $(touch${IFS}\(marker)) from 192.0.2.42"])
+        try await eventually("the ban ran", timeout: 10) { tree.recorded().contains("ban 192.0.2.42") }
+        try await Task.sleep(for: .milliseconds(1100))
+        try tree.append(["login failed for alice from 192.0.2.42", "login failed for alice from 192.0.2.42"])
+        try await eventually("actionprolong was tried again", timeout: 15) {
+            tree.recorded().components(separatedBy: "prolong 192.0.2.42 ").count >= 3
+        }
+        #expect(!FileManager.default.fileExists(atPath: marker))
+        let prolongLines = tree.recorded().split(separator: "\n").filter { $0.hasPrefix("prolong ") }
+        #expect(prolongLines.allSatisfy { $0.contains("$(touch${IFS}\(marker))") || $0.contains("x';touch${IFS}\(marker);'") },
+                "the user name reached actionprolong as written: \(tree.recorded())")
+        let log = try String(contentsOfFile: tree.path + "/daemon.log", encoding: .utf8)
+        #expect(log.contains("exit 4"))
+        #expect(log.contains("set busy"))
+        #expect(log.contains("returned 4"))
+        #expect(try await Self.send(tree, ["get", "app", "banned", "192.0.2.42"]) == .ok(.int(1)))
+        daemon.requestStop()
+        try await task.value
+    }
+
     /// A burst larger than one read batch goes through the jail's two stages (filter on the
     /// reading task, decisions on the actor, bans stored while the next batch is handled): every
     /// failure counted, every ban's `Ban` line after its `Found` lines and in the order the
