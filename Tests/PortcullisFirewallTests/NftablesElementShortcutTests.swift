@@ -48,6 +48,7 @@ struct NftablesElementShortcutTests {
     /// An administrator's wrapper named `nft` (logging, auditing) keeps running.
     @Test func aWrapperNamedNftIsNotBypassed() throws {
         let directory = try TemporaryDirectory()
+        defer { directory.remove() }
         _ = try directory.write("nft", "#!/bin/sh\nexec /usr/sbin/nft \"$@\"\n")
         #expect(chmod(directory.path + "/nft", 0o755) == 0)
         #expect(NftablesElementShortcut.elementChange(Self.arguments(

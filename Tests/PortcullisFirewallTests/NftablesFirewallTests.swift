@@ -78,6 +78,7 @@ struct NftablesFirewallTests {
 
         // The same elements loaded by nft directly from a file, for comparison.
         let directory = try TemporaryDirectory()
+        defer { directory.remove() }
         // Same layout: hosts in hash sets, networks in interval sets.
         var script = "table inet direct {\n"
         for (set, type, flags) in [("h4", "ipv4_addr", "timeout"), ("h6", "ipv6_addr", "timeout"),
