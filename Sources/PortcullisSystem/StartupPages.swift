@@ -64,14 +64,17 @@ public struct SmapsMapping: Sendable, Equatable {
     public var residentKiB = 0
     /// Pages of the mapping that are the process's own (written, copy-on-write), not the file's.
     public var anonymousKiB = 0
+    /// The process's own pages of the mapping that are swapped out (not in `anonymousKiB`).
+    public var swapKiB = 0
 
-    /// A private mapping of a file that cannot be written and holds no page of its own: the
-    /// machine code and read-only data of the binary and its libraries. A relocated read-only
-    /// section (a library's GOT after RELRO) holds copies written at load time, so it is not one.
+    /// A private mapping of a file that cannot be written and holds no page of its own, resident
+    /// or swapped out: the machine code and read-only data of the binary and its libraries. A
+    /// relocated read-only section (a library's GOT after RELRO) holds copies written at load
+    /// time, so it is not one: unmapping it would bring back the file's unrelocated bytes.
     public var isCleanFileMapping: Bool {
         let letters = Array(permissions.utf8)
         return letters.count == 4 && letters[1] != UInt8(ascii: "w") && letters[3] == UInt8(ascii: "p")
-            && path.hasPrefix("/") && anonymousKiB == 0
+            && path.hasPrefix("/") && anonymousKiB == 0 && swapKiB == 0
     }
 
     /// The mappings of an smaps text. A mapping's header is `start-end perms offset dev inode
@@ -87,6 +90,7 @@ public struct SmapsMapping: Sendable, Equatable {
                 switch first {
                 case "Rss:": mappings[mappings.count - 1].residentKiB = value
                 case "Anonymous:": mappings[mappings.count - 1].anonymousKiB = value
+                case "Swap:": mappings[mappings.count - 1].swapKiB = value
                 default: break
                 }
             } else if let mapping = header(words) {

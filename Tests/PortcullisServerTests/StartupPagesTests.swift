@@ -29,6 +29,10 @@ import Testing
         7f0000300000-7f0000310000 r--p 00000000 fe:01 77                         /opt/swift/lib/a file with spaces.so
         Rss:                   8 kB
         Anonymous:             0 kB
+        7f0000400000-7f0000410000 r--p 00010000 fe:01 77                         /opt/swift/lib/libswapped.so
+        Rss:                   0 kB
+        Anonymous:             0 kB
+        Swap:                 12 kB
         7ffd00000000-7ffd00002000 r-xp 00000000 00:00 0                          [vdso]
         Rss:                   4 kB
         Anonymous:             0 kB
@@ -37,20 +41,21 @@ import Testing
 
     @Test func parsesHeadersAndTheirSizes() {
         let mappings = SmapsMapping.parse(Self.smaps)
-        #expect(mappings.count == 8)
+        #expect(mappings.count == 9)
         #expect(mappings[0] == SmapsMapping(start: 0x55d0c8a00000, end: 0x55d0c8c00000, permissions: "r-xp",
                                             path: "/usr/sbin/portcullis", residentKiB: 640, anonymousKiB: 0))
         #expect(mappings[1].anonymousKiB == 60)
         #expect(mappings[3].path == "[heap]")
         #expect(mappings[4].path == "" && mappings[4].residentKiB == 128)
         #expect(mappings[6].path == "/opt/swift/lib/a file with spaces.so")
+        #expect(mappings[7].swapKiB == 12)
     }
 
     @Test func onlyCleanPrivateReadOnlyFileMappingsAreGivenBack() {
         let clean = SmapsMapping.parse(Self.smaps).filter(\.isCleanFileMapping).map(\.start)
         // The code and the library with spaces in its name; not the relocated read-only data
-        // (pages of its own), the writable data, the heap, anonymous memory, a shared mapping
-        // or the vDSO.
+        // (pages of its own, resident or swapped out), the writable data, the heap, anonymous
+        // memory, a shared mapping or the vDSO.
         #expect(clean == [0x55d0c8a00000, 0x7f0000300000])
     }
 
