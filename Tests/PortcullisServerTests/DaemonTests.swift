@@ -139,13 +139,18 @@ struct DaemonTests {
         try await task.value
     }
 
+    /// User names that would create `marker` if they reached a shell unescaped (quote breaking
+    /// and command substitution), each without spaces, as `<F-USER>` captures them.
+    static func hostileUserNames(touching marker: String) -> [String] {
+        ["x';touch${IFS}\(marker);'", "$(touch${IFS}\(marker))"]
+    }
+
     @Test func hostileUserNamesNeverReachTheShell() async throws {
         let tree = try Tree()
         defer { tree.directory.remove() }
         let (daemon, task) = try await Self.start(tree)
         let marker = tree.path + "/pwned"
-        try tree.append(["login failed for x';touch${IFS}\(marker);' from 192.0.2.66",
-                         "login failed for $(touch${IFS}\(marker)) from 192.0.2.66"])
+        try tree.append(Self.hostileUserNames(touching: marker).map { "login failed for \($0) from 192.0.2.66" })
         // Invalid UTF-8, a 1 MB line, and an address injected in a user name: no crash, no wrong ban.
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: tree.log))
         try handle.seekToEnd()
@@ -355,8 +360,8 @@ struct DaemonTests {
         // The ban carries the captured user names; its prolongation runs with them (the banned
         // ticket is prolonged, as fail2ban's _prolongBan).
         let marker = tree.path + "/pwned"
-        try tree.append(["login failed for x';touch${IFS}\(marker);' from 192.0.2.42",
-                         "login failed for $(touch${IFS}\(marker)) from 192.0.2.42"])
+        let hostile = Self.hostileUserNames(touching: marker)
+        try tree.append(hostile.map { "login failed for \($0) from 192.0.2.42" })
         try await eventually("the ban ran", timeout: 10) { tree.recorded().contains("ban 192.0.2.42") }
         try await Task.sleep(for: .milliseconds(1100))
         try tree.append(["login failed for alice from 192.0.2.42", "login failed for alice from 192.0.2.42"])
@@ -365,7 +370,7 @@ struct DaemonTests {
         }
         #expect(!FileManager.default.fileExists(atPath: marker))
         let prolongLines = tree.recorded().split(separator: "\n").filter { $0.hasPrefix("prolong ") }
-        #expect(prolongLines.allSatisfy { $0.contains("$(touch${IFS}\(marker))") || $0.contains("x';touch${IFS}\(marker);'") },
+        #expect(prolongLines.allSatisfy { line in hostile.contains { line.contains($0) } },
                 "the user name reached actionprolong as written: \(tree.recorded())")
         let log = try String(contentsOfFile: tree.path + "/daemon.log", encoding: .utf8)
         #expect(log.contains("exit 4"))
