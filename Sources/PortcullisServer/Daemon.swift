@@ -262,7 +262,7 @@ public actor Daemon {
         Task.detached(priority: .background) { [log] in
             try? await Task.sleep(for: .seconds(1))
             let released = StartupPages.release()
-            log.log(.debug, "fail2ban.server", "Gave back \(released.fileKiB) KiB of start-up code in \(released.mappings) mappings")
+            log.log(.debug, "fail2ban.server", "Gave back \(released.fileKiB) KiB of start-up code in \(released.mappings) mappings, and \(released.writtenMappingFileKiB) KiB of data pages to reclaim")
         }
     }
 

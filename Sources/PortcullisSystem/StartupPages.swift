@@ -18,22 +18,63 @@ public enum StartupPages {
         public var fileKiB = 0
         /// How many mappings they were.
         public var mappings = 0
+        /// Resident KiB of the file's own pages in written mappings (data sections, relocated
+        /// read-only data) that were handed to reclaim.
+        public var writtenMappingFileKiB = 0
     }
 
-    /// Returns free C-heap pages to the kernel and unmaps the resident pages of every mapping
-    /// that `SmapsMapping.isCleanFileMapping` accepts.
+    /// Returns free C-heap pages to the kernel, unmaps the resident pages of every mapping that
+    /// `SmapsMapping.isCleanFileMapping` accepts, and hands the file's own pages of the other
+    /// private file mappings to reclaim.
+    ///
+    /// A library's data section and its relocated read-only data are mostly pages the process
+    /// wrote (its own copies), among pages only read (still the file's). Unmapping would lose the
+    /// copies, so those mappings get `MADV_PAGEOUT`, and only on the runs of pages that
+    /// `/proc/self/pagemap` reports as the file's: reclaim never loses data, and a page written
+    /// between the two steps is simply kept.
     @discardableResult
     public static func release() -> Released {
         _ = glibcMallocTrim(0)
         var released = Released()
         guard let text = readProcFile("/proc/self/smaps") else { return released }
-        for mapping in SmapsMapping.parse(text) where mapping.isCleanFileMapping && mapping.residentKiB > 0 {
+        let pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC)
+        defer { if pagemap >= 0 { close(pagemap) } }
+        for mapping in SmapsMapping.parse(text) where mapping.residentKiB > 0 {
             let start = UnsafeMutableRawPointer(bitPattern: mapping.start)
-            guard madvise(start, Int(mapping.end - mapping.start), MADV_DONTNEED) == 0 else { continue }
-            released.fileKiB += mapping.residentKiB
-            released.mappings += 1
+            if mapping.isCleanFileMapping {
+                guard madvise(start, Int(mapping.end - mapping.start), MADV_DONTNEED) == 0 else { continue }
+                released.fileKiB += mapping.residentKiB
+                released.mappings += 1
+            } else if mapping.isPrivateFileMapping, mapping.residentKiB > mapping.anonymousKiB, pagemap >= 0 {
+                released.writtenMappingFileKiB += pageOutFilePages(of: mapping, pagemap: pagemap)
+            }
         }
         return released
+    }
+
+    /// Hands each run of resident file pages of `mapping` to reclaim; returns their KiB.
+    private static func pageOutFilePages(of mapping: SmapsMapping, pagemap: Int32) -> Int {
+        let pageSize = UInt(sysconf(Int32(_SC_PAGESIZE)))
+        let pages = Int((mapping.end - mapping.start) / pageSize)
+        var entries = [UInt64](repeating: 0, count: pages)
+        let wanted = pages * 8
+        let got = entries.withUnsafeMutableBytes {
+            pread(pagemap, $0.baseAddress, wanted, off_t(mapping.start / pageSize * 8))
+        }
+        guard got == wanted else { return 0 }
+        var pagedOut = 0
+        var runStart: Int?
+        for index in 0...pages {
+            let isFilePage = index < pages && PagemapEntry(entries[index]).isResidentFilePage
+            if isFilePage, runStart == nil { runStart = index }
+            guard !isFilePage, let first = runStart else { continue }
+            runStart = nil
+            let address = UnsafeMutableRawPointer(bitPattern: mapping.start + UInt(first) * pageSize)
+            if madvise(address, (index - first) * Int(pageSize), madvisePageOut) == 0 {
+                pagedOut += (index - first) * Int(pageSize) / 1024
+            }
+        }
+        return pagedOut
     }
 
     /// The whole of a `/proc` file (their size is not known before reading).
@@ -77,6 +118,11 @@ public struct SmapsMapping: Sendable, Equatable {
             && path.hasPrefix("/") && anonymousKiB == 0 && swapKiB == 0
     }
 
+    /// A private mapping of a file, whatever its permissions.
+    public var isPrivateFileMapping: Bool {
+        permissions.utf8.last == UInt8(ascii: "p") && path.hasPrefix("/")
+    }
+
     /// The mappings of an smaps text. A mapping's header is `start-end perms offset dev inode
     /// [path]`; each of its fields is `Name: value [kB]`, recognised by the colon that ends the
     /// first word. Lines that are neither are skipped.
@@ -108,6 +154,22 @@ public struct SmapsMapping: Sendable, Equatable {
         return SmapsMapping(start: start, end: end, permissions: String(words[1]), path: path)
     }
 }
+
+/// One 64-bit entry of `/proc/PID/pagemap` (the kernel's `Documentation/admin-guide/mm/pagemap.rst`).
+struct PagemapEntry: Equatable {
+    var bits: UInt64
+    init(_ bits: UInt64) { self.bits = bits }
+
+    /// Bit 63: the page is in memory.
+    var isPresent: Bool { bits & (1 << 63) != 0 }
+    /// Bit 61: the page is a file's page (or shared anonymous memory), not the process's own copy.
+    var isFileOrSharedPage: Bool { bits & (1 << 61) != 0 }
+    /// A page of the file, in memory, that reclaim can drop without losing anything.
+    var isResidentFilePage: Bool { isPresent && isFileOrSharedPage }
+}
+
+/// `MADV_PAGEOUT` (Linux 5.4): reclaim these pages now. The Glibc module does not export it.
+private let madvisePageOut: Int32 = 21
 
 /// glibc's `malloc_trim(3)`, declared in `<malloc.h>`, which the Glibc module does not export.
 @_silgen_name("malloc_trim")

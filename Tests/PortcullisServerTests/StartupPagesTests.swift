@@ -1,9 +1,11 @@
 import Foundation
 @testable import PortcullisSystem
+import PortcullisTestSupport
 import Testing
 
 /// The start-up's code pages are given back without losing anything: only clean, private,
-/// read-only mappings of files are unmapped, and the process runs on.
+/// read-only mappings of files are unmapped, only the file's own pages of written mappings go to
+/// reclaim, and the process runs on.
 @Suite struct StartupPagesTests {
     static let smaps = """
         55d0c8a00000-55d0c8c00000 r-xp 00200000 fe:01 1234                       /usr/sbin/portcullis
@@ -80,5 +82,37 @@ import Testing
         // … and the code unmapped runs again when called.
         let encoded = try JSONEncoder().encode(["ban": "192.0.2.1"])
         #expect(String(decoding: encoded, as: UTF8.self) == #"{"ban":"192.0.2.1"}"#)
+    }
+
+    @Test func pagemapEntriesTellTheFilesPagesFromTheProcesss() {
+        #expect(PagemapEntry(1 << 63 | 1 << 61 | 0x1234).isResidentFilePage)
+        #expect(!PagemapEntry(1 << 63 | 0x1234).isResidentFilePage, "a page of the process' own (copy-on-write)")
+        #expect(!PagemapEntry(1 << 61).isResidentFilePage, "not in memory")
+        #expect(!PagemapEntry(0).isPresent)
+    }
+
+    /// A private writable mapping of a file (a library's data section) mixes pages written — the
+    /// process' own copies — and pages only read. Only the latter may go: unmapping the whole
+    /// mapping would put the file's bytes back in place of what the process wrote.
+    @Test func aWrittenPageOfAPrivateFileMappingKeepsItsValue() throws {
+        let directory = try TemporaryDirectory(prefix: "startup-pages")
+        defer { directory.remove() }
+        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let file = try directory.write("data.bin", String(repeating: "f", count: 3 * pageSize))
+        let fd = open(file.path, O_RDONLY)
+        defer { close(fd) }
+        let mapped = try #require(mmap(nil, 3 * pageSize, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0))
+        #expect(mapped != MAP_FAILED)
+        defer { munmap(mapped, 3 * pageSize) }
+        let bytes = mapped.assumingMemoryBound(to: UInt8.self)
+        #expect(bytes[0] == UInt8(ascii: "f"))          // page 0: read, still the file's
+        bytes[pageSize] = UInt8(ascii: "w")             // page 1: written, the process' own
+        bytes[pageSize + 1] = UInt8(ascii: "!")
+
+        let released = StartupPages.release()
+
+        #expect(released.writtenMappingFileKiB >= pageSize / 1024)
+        #expect(bytes[pageSize] == UInt8(ascii: "w") && bytes[pageSize + 1] == UInt8(ascii: "!"), "the written page kept its bytes")
+        #expect(bytes[0] == UInt8(ascii: "f") && bytes[2 * pageSize] == UInt8(ascii: "f"))
     }
 }
