@@ -46,9 +46,11 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
 
+        // libcurl through dlopen, loaded by the first HTTP feed fetch (Debian's libcurl4 at run time).
+        .target(name: "CCurlLoader"),
+
         // Blocklist feeds: fetch (HTTP with ETag/If-Modified-Since, or a file), parse, diff, cache.
-        // FoundationNetworking needs libcurl4 at run time.
-        .target(name: "PortcullisFeeds", dependencies: ["PortcullisConfig", "PortcullisFilter"]),
+        .target(name: "PortcullisFeeds", dependencies: ["CCurlLoader", "PortcullisConfig", "PortcullisFilter", "PortcullisSystem"]),
 
         // The control protocol: framing, values, the socket client and fail2ban-client's output shapes.
         .target(name: "PortcullisClient", dependencies: ["PortcullisConfig"]),

@@ -119,6 +119,13 @@ final class DaemonHarness: @unchecked Sendable {
         try handle.close()
     }
 
+    /// The files the running daemon has mapped (`/proc/PID/maps`), one line per mapping.
+    func mappings() throws -> String {
+        guard let process else { return "" }
+        // `cat`: Foundation reads a /proc file's reported size (0), not always all of it.
+        return try Command.check(["cat", "/proc/\(process.processIdentifier)/maps"])
+    }
+
     /// The daemon's log so far.
     func logText() -> String { (try? String(contentsOfFile: daemonLog, encoding: .utf8)) ?? "" }
 

@@ -75,5 +75,21 @@ struct FeedTests {
             try pair.inHost(["nft", "list", "table", "inet", "portcullis"]).stdout.contains("198.51.100.1")
         }
         #expect(try pair.peerCanReachHost())
+        #expect(try daemon.mappings().contains("libcurl"), "the first fetch loads libcurl")
+    }
+
+    /// libcurl and its chain of TLS, Kerberos and LDAP libraries are loaded by the first HTTP
+    /// fetch of a feed: a daemon without feeds never maps them (about 1 MiB of its idle memory).
+    @Test func aDaemonWithoutFeedsNeverMapsLibcurl() throws {
+        let pair = try NamespacePair(index: 57)
+        defer { pair.remove() }
+        let daemon = try DaemonHarness(namespaces: pair, jail: DaemonHarness.jail(banaction: "nftables-allports"))
+        defer { daemon.remove() }
+        try daemon.start()
+        try daemon.appendFailures(address: "192.0.2.9", count: 3)
+        try waitUntil("the ban", timeout: 10) { daemon.logText().contains("Ban 192.0.2.9") }
+        let mapped = try daemon.mappings()
+        #expect(mapped.contains("libsqlite3"), "the maps are the daemon's")
+        #expect(!mapped.contains("libcurl") && !mapped.contains("FoundationNetworking") && !mapped.contains("libssl"))
     }
 }
