@@ -15,6 +15,8 @@ import AsyncAlgorithms
 /// batches.
 actor JailRuntime {
     nonisolated let name: String
+    /// `[name] Found `, the start of the line logged for every failure.
+    let foundPrefix: [UInt8]
     var definition: JailDefinition
     var core: JailCore
     let filter: JailFilter
@@ -53,6 +55,7 @@ actor JailRuntime {
     init(definition: JailDefinition, store: any BanStore, log: ServerLog, firewalls: NativeFirewalls,
          runner: CommandRunner = CommandRunner()) throws(ServerError) {
         name = definition.name
+        foundPrefix = Array("[\(definition.name)] Found ".utf8)
         self.runner = runner
         self.definition = definition
         self.store = store
@@ -314,7 +317,12 @@ actor JailRuntime {
             log.log(.info, "fail2ban.filter", "[\(name)] Ignore \(id) by \(reason)")
             return
         }
-        log.log(.info, "fail2ban.filter", "[\(name)] Found \(id) - \(Clock.text(ticket.time))")
+        log.log(.info, "fail2ban.filter") { [foundPrefix] line in
+            line.append(contentsOf: foundPrefix)
+            line.append(contentsOf: id.utf8)
+            line.append(contentsOf: " - ".utf8)
+            line.append(contentsOf: Clock.text(ticket.time).utf8)
+        }
         let overall = await overallHistory(of: id)
         await apply(core.handle(ticket, now: now, random: random.unit(), overallHistory: overall), failureTime: ticket.time)
     }

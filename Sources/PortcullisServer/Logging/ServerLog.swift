@@ -84,10 +84,19 @@ public final class ServerLog: Sendable {
     /// Writes one message when `level` passes the current threshold (the message is only built
     /// then).
     public func log(_ level: LogLevel, _ logger: String, _ message: @autoclosure () -> String) {
+        log(level, logger) { $0.append(contentsOf: message().utf8) }
+    }
+
+    /// Writes one message that `appendMessage` appends as bytes, when `level` passes the current
+    /// threshold: the per-failure `Found` line is written straight into the pending buffer
+    /// instead of being interpolated into a `String` first (three allocations per failure).
+    public func log(_ level: LogLevel, _ logger: String, appendMessage: (inout [UInt8]) -> Void) {
         state.withLock { s in
             guard level >= s.level else { return }
             if s.isSyslog {
-                Self.send("<\(Self.syslogPriority(level))>\(logger)[\(pid)]: \(level.name) \(message())", to: s.descriptor)
+                var message: [UInt8] = []
+                appendMessage(&message)
+                Self.send("<\(Self.syslogPriority(level))>\(logger)[\(pid)]: \(level.name) \(String(decoding: message, as: UTF8.self))", to: s.descriptor)
                 return
             }
             let now = Clock.now()
@@ -97,7 +106,7 @@ public final class ServerLog: Sendable {
             s.pending.append(contentsOf: pidText)
             Self.append(level.name, paddedTo: 7, to: &s.pending)
             s.pending.append(UInt8(ascii: " "))
-            s.pending.append(contentsOf: message().utf8)
+            appendMessage(&s.pending)
             s.pending.append(UInt8(ascii: "\n"))
             if s.holds == 0 || s.pending.count >= 65_536 || now - s.pendingSince >= 0.1 {
                 Self.writePending(&s)
