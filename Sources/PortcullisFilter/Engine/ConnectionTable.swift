@@ -86,7 +86,9 @@ final class ConnectionTable<Value> {
         let i: Int
         if let free = freeList.popLast() {
             i = free
-            keys[i] = Array(key)
+            // The freed slot's key storage is reused (a connection id is a few bytes).
+            keys[i].removeAll(keepingCapacity: true)
+            keys[i].append(contentsOf: key)
             hashes[i] = hash
             sequences[i] = sequence
             occupied[i] = true
@@ -117,7 +119,7 @@ final class ConnectionTable<Value> {
         buckets[b] = Self.deleted
         tombstones += 1
         occupied[i] = false
-        keys[i] = []
+        keys[i].removeAll(keepingCapacity: true)  // for the next key in this slot
         freeList.append(i)
         count -= 1
         return (values + i).move()

@@ -21,6 +21,10 @@ public struct FailureCounter: Sendable {
             if maxMatches <= 0 {
                 ticket.matches = []
             } else {
+                // Room for the id's next matches at once: the first ticket's array is the filter's
+                // (shared), and growing it one report at a time allocated at each doubling.
+                let needed = ticket.matches.count + failure.matches.count
+                if needed > ticket.matches.capacity { ticket.matches.reserveCapacity(max(needed, min(maxMatches, 16))) }
                 ticket.matches += failure.matches
                 if ticket.matches.count > maxMatches { ticket.matches.removeFirst(ticket.matches.count - maxMatches) }
             }
