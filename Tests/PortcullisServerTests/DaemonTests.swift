@@ -117,6 +117,35 @@ struct DaemonTests {
         #expect(!FileManager.default.fileExists(atPath: tree.socket))
     }
 
+    /// Failures are handled on the actor without waiting unless `ignorecommand` (a process) or
+    /// `bantime.overalljails` (a store read) needs to: both paths ignore what they must, log
+    /// `Found` and ban in the order of the log.
+    @Test(arguments: [false, true])
+    func ignoreListsAndIgnorecommandDecideOnBothPaths(withCommand: Bool) async throws {
+        let command = withCommand ? "ignorecommand = test <ip> = 192.0.2.51" : ""
+        let tree = try Tree(jailOptions: "ignoreip = 192.0.2.50\n\(command)")
+        defer { tree.directory.remove() }
+        let (daemon, task) = try await Self.start(tree)
+        try tree.append(["login failed for alice from 192.0.2.50", "login failed for bob from 192.0.2.51",
+                         "login failed for carol from 192.0.2.52", "login failed for alice from 192.0.2.50",
+                         "login failed for bob from 192.0.2.51", "login failed for carol from 192.0.2.52"])
+        try await eventually("the ban of 192.0.2.52", timeout: 10) { tree.recorded().contains("ban 192.0.2.52 2 carol") }
+        let log = try String(contentsOfFile: tree.path + "/daemon.log", encoding: .utf8)
+        #expect(log.contains("[app] Ignore 192.0.2.50 by ip"))
+        #expect(log.contains("[app] Found 192.0.2.52 - "))
+        #expect(!log.contains("Found 192.0.2.50"))
+        if withCommand {
+            #expect(log.contains("[app] Ignore 192.0.2.51 by command"))
+            #expect(!tree.recorded().contains("192.0.2.51"))
+        } else {
+            #expect(log.contains("[app] Found 192.0.2.51 - "))
+            try await eventually("the ban of 192.0.2.51", timeout: 10) { tree.recorded().contains("ban 192.0.2.51 2 bob") }
+        }
+        #expect(!tree.recorded().contains("192.0.2.50"))
+        daemon.requestStop()
+        try await task.value
+    }
+
     @Test func bansComeBackAfterARestart() async throws {
         let tree = try Tree()
         defer { tree.directory.remove() }

@@ -8,10 +8,13 @@ public struct IgnoreMatch: Sendable, Equatable {
         case address
         /// A host name entry whose addresses include the id.
         case hostName
+        /// `ignorecommand` exited 0 for the id.
+        case command
     }
 
     public var source: Source
-    /// The entry that matched, as printed by `get <jail> ignoreip`; "self" for `ignoreself`.
+    /// The entry that matched, as printed by `get <jail> ignoreip`; "self" for `ignoreself`,
+    /// "ignorecommand" for the command.
     public var entry: String
 
     public init(source: Source, entry: String) {
@@ -19,12 +22,14 @@ public struct IgnoreMatch: Sendable, Equatable {
         self.entry = entry
     }
 
-    /// fail2ban's wording of the source: "ignoreself rule", "ip" or "dns".
+    /// fail2ban's wording of the source in its `Ignore … by …` line: "ignoreself rule", "ip",
+    /// "dns" or "command".
     public var logSource: String {
         switch source {
         case .ownAddress: return "ignoreself rule"
         case .address: return "ip"
         case .hostName: return "dns"
+        case .command: return "command"
         }
     }
 }

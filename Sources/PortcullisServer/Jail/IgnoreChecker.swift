@@ -45,9 +45,9 @@ struct IgnoreChecker: Sendable {
 
     /// Why the lists ignore `id` (addresses, networks, the host's own addresses, host names), or
     /// nil. Synchronous, so a jail's actor checks each failure without leaving its executor.
-    mutating func ignoredByLists(_ id: String) -> String? {
+    mutating func ignoredByLists(_ id: String) -> IgnoreMatch? {
         var known = resolved
-        let reason = list.ignoredBy(id, selfAddresses: Self.selfAddresses) { name in
+        let reason = list.match(id, selfAddresses: Self.selfAddresses) { name in
             if let addresses = known[name] { return addresses }
             let addresses = HostAddresses.resolve(name)
             known[name] = addresses
@@ -60,18 +60,19 @@ struct IgnoreChecker: Sendable {
     /// Whether `ignorecommand` is set, so `ignoredByCommand` has anything to ask.
     var hasCommand: Bool { command != nil }
 
-    /// `"command"` when `ignorecommand` says `id` is ignored, or nil; its answers are kept as
-    /// `ignorecache` says.
-    mutating func ignoredByCommand(_ id: String, runner: CommandRunner) async -> String? {
+    /// The command's match when `ignorecommand` says `id` is ignored, or nil; its answers are
+    /// kept as `ignorecache` says.
+    mutating func ignoredByCommand(_ id: String, runner: CommandRunner) async -> IgnoreMatch? {
         guard let command else { return nil }
         let now = Clock.now()
-        if let hit = cache?.value(for: id, now: now) { return hit ? "command" : nil }
+        let match = IgnoreMatch(source: .command, entry: "ignorecommand")
+        if let hit = cache?.value(for: id, now: now) { return hit ? match : nil }
         let info = BanInfo(ip: id, failures: 0, time: now, banTime: 0, banCount: 0, matches: [], ipMatches: [],
                            ipJailMatches: [], fields: [:], restored: false, id: id)
         let text = ActionTags.substitute(command, info: info, options: OrderedOptions(), family: id.contains(":") ? "inet6" : "inet4")
         let ignored = await runner.run(text, timeout: 60).status == 0
         cache?.set(id, ignored: ignored, now: now)
-        return ignored ? "command" : nil
+        return ignored ? match : nil
     }
 }
 

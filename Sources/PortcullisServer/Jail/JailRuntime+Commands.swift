@@ -48,8 +48,8 @@ extension JailRuntime {
     func banIPs(_ ids: [String], force: Bool = false) async throws(ServerError) -> Int {
         if !force {
             for id in ids {
-                guard let reason = await ignoredBy(id) else { continue }
-                throw .refused("\(id) is ignored by jail '\(name)' (\(reason)); nothing was banned. "
+                guard let match = await ignoredBy(id) else { continue }
+                throw .refused("\(id) is ignored by jail '\(name)' (\(match.entry)); nothing was banned. "
                     + "To ban it anyway: set \(name) banip --force \(id)")
             }
         }

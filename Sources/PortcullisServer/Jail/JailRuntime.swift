@@ -275,7 +275,14 @@ actor JailRuntime {
         let resyncing = resyncingFiles.contains(lines.path)
         linesRead += lines.lineCount
         if !isIdle {
-            for failure in lines.failures { await handle(failure, now: now, resyncing: resyncing) }
+            if failuresLeaveTheActor {
+                for failure in lines.failures { await handle(failure, now: now, resyncing: resyncing) }
+            } else {
+                // Borrowed in place: no copy of each failure, no suspension point per failure.
+                lines.failures.withUnsafeBufferPointer { failures in
+                    for failure in failures { handleWithoutWaiting(failure, now: now, resyncing: resyncing) }
+                }
+            }
             startRecording(takeBatchBans(), prolonged: takeBatchProlonged())
         }
         pendingPositions[lines.path] = lines.position
@@ -306,28 +313,59 @@ actor JailRuntime {
 
     // MARK: - Failures and bans
 
+    /// Whether handling a failure can wait for something outside the actor: `ignorecommand`
+    /// runs a process, `bantime.overalljails` reads the address' bans from the store.
+    var failuresLeaveTheActor: Bool {
+        ignore.hasCommand || core.settings.increment?.overallJails == true
+    }
+
     func handle(_ failure: Failure, now: Double, resyncing: Bool = false) async {
-        guard let ticket = FailureTicket(failure, now: now) else { return }
-        let id = ticket.id
-        if resyncing, core.bans.contains(id) {
+        guard let ticket = admit(failure, now: now, resyncing: resyncing) else { return }
+        if let match = await ignoredBy(ticket.id) {
+            logIgnored(ticket.id, match)
+            return
+        }
+        count(ticket, now: now, overallHistory: await overallHistory(of: ticket.id))
+    }
+
+    /// `handle` for a jail whose failures never leave the actor (`failuresLeaveTheActor` false).
+    func handleWithoutWaiting(_ failure: Failure, now: Double, resyncing: Bool) {
+        guard let ticket = admit(failure, now: now, resyncing: resyncing) else { return }
+        if let match = ignore.ignoredByLists(ticket.id) {
+            logIgnored(ticket.id, match)
+            return
+        }
+        count(ticket, now: now, overallHistory: nil)
+    }
+
+    /// The failure's ticket, or nil when it has no id yet, or names an address already banned
+    /// while its file is read again.
+    private func admit(_ failure: Failure, now: Double, resyncing: Bool) -> FailureTicket? {
+        guard let ticket = FailureTicket(failure, now: now) else { return nil }
+        if resyncing, core.bans.contains(ticket.id) {
             resyncedAlreadyBanned += 1
-            return
+            return nil
         }
-        if let reason = await ignoredBy(id) {
-            log.log(.info, "fail2ban.filter", "[\(name)] Ignore \(id) by \(reason)")
-            return
-        }
+        return ticket
+    }
+
+    /// fail2ban's `[sshd] Ignore 192.0.2.1 by ip` (`ignoreself rule`, `ip`, `dns`, `command`).
+    func logIgnored(_ id: String, _ match: IgnoreMatch) {
+        log.log(.info, "fail2ban.filter", "[\(name)] Ignore \(id) by \(match.logSource)")
+    }
+
+    /// Logs the `Found` line and counts the failure; a ban it brings is recorded with the batch.
+    private func count(_ ticket: FailureTicket, now: Double, overallHistory: BanHistoryEntry?) {
         log.log(.info, "fail2ban.filter") { [foundPrefix] line in
             line.append(contentsOf: foundPrefix)
-            line.append(contentsOf: id.utf8)
+            line.append(contentsOf: ticket.id.utf8)
             line.append(contentsOf: " - ".utf8)
             line.append(contentsOf: Clock.text(ticket.time).utf8)
         }
-        let overall = await overallHistory(of: id)
-        await apply(core.handle(ticket, now: now, random: random.unit(), overallHistory: overall), failureTime: ticket.time)
+        apply(core.handle(ticket, now: now, random: random.unit(), overallHistory: overallHistory), failureTime: ticket.time)
     }
 
-    func apply(_ decision: JailDecision, failureTime: Double) async {
+    func apply(_ decision: JailDecision, failureTime: Double) {
         switch decision {
         case .ban(let ticket):
             batchBans.append(ticket)
@@ -413,13 +451,13 @@ actor JailRuntime {
 
     /// The ignore decision: the lists first, on this actor; only `ignorecommand` (a process) is
     /// awaited, and the checker's cache is written back after it.
-    func ignoredBy(_ id: String) async -> String? {
-        if let reason = ignore.ignoredByLists(id) { return reason }
+    func ignoredBy(_ id: String) async -> IgnoreMatch? {
+        if let match = ignore.ignoredByLists(id) { return match }
         guard ignore.hasCommand else { return nil }
         var checker = ignore
-        let reason = await checker.ignoredByCommand(id, runner: runner)
+        let match = await checker.ignoredByCommand(id, runner: runner)
         ignore = checker
-        return reason
+        return match
     }
 
     /// Puts back the bans the store holds that have not expired, skipping ignored addresses.
@@ -433,8 +471,8 @@ actor JailRuntime {
         var restored: [BanInfo] = []
         restored.reserveCapacity(stored.count)
         for ban in stored {
-            if let reason = await ignoredBy(ban.ip) {
-                log.log(.info, "fail2ban.filter", "[\(name)] Ignore \(ban.ip) by \(reason)")
+            if let match = await ignoredBy(ban.ip) {
+                logIgnored(ban.ip, match)
                 continue
             }
             var ticket = BanTicket(ban)
