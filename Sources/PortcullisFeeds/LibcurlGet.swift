@@ -14,12 +14,14 @@ struct LibcurlGet: Sendable {
         var headerLines: [String]
         var body: Data
 
-        /// The value of the first header named `name` (case-insensitive), trimmed.
+        /// The value of the first header named `name` (case-insensitive), trimmed; nil when it
+        /// holds a control character (it is sent back in the next request's headers).
         func header(_ name: String) -> String? {
             for line in headerLines {
                 guard let colon = line.firstIndex(of: ":"),
                       line[..<colon].lowercased() == name.lowercased() else { continue }
-                return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+                return value.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } ? nil : value
             }
             return nil
         }
