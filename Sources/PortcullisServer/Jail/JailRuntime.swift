@@ -259,7 +259,7 @@ actor JailRuntime {
             let now = Clock.now()
             guard !isIdle else { return }
             linesRead += entries.count
-            for failure in filter.filter(entries, now: now) { await handle(failure, now: now) }
+            await handle(filter.filter(entries, now: now), now: now, resyncing: false)
             startRecording(takeBatchBans(), prolonged: takeBatchProlonged())
         case .error(let error):
             log.log(.error, "fail2ban.filter", "[\(name)] \(error)")
@@ -275,14 +275,7 @@ actor JailRuntime {
         let resyncing = resyncingFiles.contains(lines.path)
         linesRead += lines.lineCount
         if !isIdle {
-            if failuresLeaveTheActor {
-                for failure in lines.failures { await handle(failure, now: now, resyncing: resyncing) }
-            } else {
-                // Borrowed in place: no copy of each failure, no suspension point per failure.
-                lines.failures.withUnsafeBufferPointer { failures in
-                    for failure in failures { handleWithoutWaiting(failure, now: now, resyncing: resyncing) }
-                }
-            }
+            await handle(lines.failures, now: now, resyncing: resyncing)
             startRecording(takeBatchBans(), prolonged: takeBatchProlonged())
         }
         pendingPositions[lines.path] = lines.position
@@ -317,6 +310,18 @@ actor JailRuntime {
     /// runs a process, `bantime.overalljails` reads the address' bans from the store.
     var failuresLeaveTheActor: Bool {
         ignore.hasCommand || core.settings.increment?.overallJails == true
+    }
+
+    /// A batch's failures, in order. Without `ignorecommand` or `bantime.overalljails` nothing
+    /// is awaited: each failure is handled in place, with no copy and no suspension point.
+    func handle(_ failures: [Failure], now: Double, resyncing: Bool) async {
+        if failuresLeaveTheActor {
+            for failure in failures { await handle(failure, now: now, resyncing: resyncing) }
+        } else {
+            failures.withUnsafeBufferPointer { failures in
+                for failure in failures { handleWithoutWaiting(failure, now: now, resyncing: resyncing) }
+            }
+        }
     }
 
     func handle(_ failure: Failure, now: Double, resyncing: Bool = false) async {
