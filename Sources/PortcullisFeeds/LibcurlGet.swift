@@ -41,7 +41,7 @@ struct LibcurlGet: Sendable {
     private func perform() -> Result<Response, FeedError> {
         var response = portcullis_http_response()
         let timeoutMilliseconds = max(1, Int((timeout * 1000).rounded()))
-        let loaded = withCStringArray(headerLines) { lines in
+        let loaded = withCStrings(headerLines) { lines in
             portcullis_http_get(url, lines.baseAddress, lines.count, timeoutMilliseconds, &response)
         }
         defer { portcullis_http_response_free(&response) }
@@ -68,12 +68,4 @@ struct LibcurlGet: Sendable {
         default: return .connection(message)
         }
     }
-}
-
-/// `body` gets the strings as a C array of C strings that lives for the call.
-private func withCStringArray<Result>(_ strings: [String], _ body: (UnsafeBufferPointer<UnsafePointer<CChar>?>) -> Result) -> Result {
-    let copies = strings.map { strdup($0) }
-    defer { copies.forEach { free($0) } }
-    let pointers = copies.map { UnsafePointer($0) }
-    return pointers.withUnsafeBufferPointer(body)
 }

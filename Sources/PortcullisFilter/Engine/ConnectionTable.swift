@@ -86,8 +86,7 @@ final class ConnectionTable<Value> {
         let i: Int
         if let free = freeList.popLast() {
             i = free
-            // The freed slot's key storage is reused (a connection id is a few bytes).
-            keys[i].removeAll(keepingCapacity: true)
+            // The freed slot's key storage, emptied by `remove(at:)`, is reused.
             keys[i].append(contentsOf: key)
             hashes[i] = hash
             sequences[i] = sequence

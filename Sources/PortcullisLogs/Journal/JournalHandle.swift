@@ -3,6 +3,7 @@ import Glibc
 #endif
 import CSystemd
 import Foundation
+import PortcullisSystem
 
 /// An open `sd_journal`, serialised by a lock: sd-journal objects must not be used from two
 /// threads at once, and the reader's thread and the daemon's seeks both use this one.
@@ -18,10 +19,10 @@ final class JournalHandle: @unchecked Sendable {
         let code: Int32
         if let files {
             description = files.joined(separator: " ")
-            var cPaths: [UnsafePointer<CChar>?] = files.map { UnsafePointer(strdup($0)) }
-            cPaths.append(nil)
-            defer { for p in cPaths { free(UnsafeMutablePointer(mutating: p)) } }
-            code = cPaths.withUnsafeMutableBufferPointer { sd_journal_open_files(&handle, $0.baseAddress, flags ?? 0) }
+            code = withCStrings(files, nilTerminated: true) {
+                // `const char **` in its declaration; sd-journal only reads it.
+                sd_journal_open_files(&handle, UnsafeMutablePointer(mutating: $0.baseAddress), flags ?? 0)
+            }
         } else if let path {
             description = path
             code = sd_journal_open_directory(&handle, path, flags ?? 0)
