@@ -42,7 +42,11 @@ public actor CommandAction {
 
     /// The action's properties as fail2ban's server holds them: commands, flags, `[Init]` and
     /// jail-given options, `timeout`.
-    public private(set) var properties: OrderedOptions
+    public private(set) var properties: OrderedOptions {
+        didSet { hasConditionalOptions = Self.hasConditionalOptions(properties) }
+    }
+    /// Some option has an `opt?family=…` variant: kept with the properties, as every ban asks.
+    private(set) var hasConditionalOptions: Bool
     /// The jail's ban time, for `<bantime>` in commands that have no ban (`actionstart`…).
     public private(set) var jailBanTime: Double
     /// Raised by every repair: bans made before it may be gone, so the jail should re-ban them.
@@ -78,6 +82,7 @@ public actor CommandAction {
         for (option, value) in definition.initOptions { properties[option] = value }
         properties["timeout"] = Self.normalizedTimeout(properties["timeout"] ?? "60")
         self.properties = properties
+        hasConditionalOptions = Self.hasConditionalOptions(properties)
     }
 
     // MARK: - Properties (`get/set <jail> action <act> <prop>`)
@@ -118,7 +123,7 @@ public actor CommandAction {
     }
 
     /// Some option has an `opt?family=…` variant.
-    var hasConditionalOptions: Bool {
+    static func hasConditionalOptions(_ properties: OrderedOptions) -> Bool {
         properties.names.contains { name in
             guard let mark = name.firstIndex(of: "?") else { return false }
             let base = name[..<mark]

@@ -261,10 +261,15 @@ import Testing
         var fields = FailureFields()
         fields["user"] = "root"
         fields["port"] = nil
+        fields["ip4"] = nil
+        fields["custom"] = "value with spaces"
         let failure = Failure(regexIndex: 0, id: "192.0.2.1", address: nil, needsResolution: false, time: nil,
                               fields: fields, matches: ["l"], users: [], isNoFail: false)
         let ticket = try #require(FailureTicket(failure, now: 42))
-        #expect(ticket == FailureTicket(id: "192.0.2.1", time: 42, matches: ["l"], failures: 1, fields: ["user": "root"]))
+        // Only the fields holding a value: a group present without one (`port`, `ip4`) is left out.
+        #expect(ticket.fields == ["user": "root", "custom": "value with spaces"])
+        #expect(ticket == FailureTicket(id: "192.0.2.1", time: 42, matches: ["l"], failures: 1,
+                                        fields: ["user": "root", "custom": "value with spaces"]))
         var noFail = failure
         noFail.isNoFail = true
         #expect(FailureTicket(noFail, now: 42) == nil)

@@ -106,6 +106,18 @@ public struct FailureFields: Sendable, Equatable {
         }
     }
 
+    /// The fields that hold a value, by name: what a ban keeps (its `<F-*>` tags, the store's
+    /// row). Built straight from the slots, without the nil entries of `values`.
+    public var setValues: [String: String] {
+        var result: [String: String] = [:]
+        var count = 0
+        for slot in fields.indices where fields[slot].hasValue { count += 1 }
+        result.reserveCapacity(count + extra.count)
+        for case let (name, value?) in extra { result[name] = value }
+        for slot in fields.indices where fields[slot].hasValue { result[table.names[slot]] = string(fields[slot]) }
+        return result
+    }
+
     /// The value of `name`, nil when absent or unset.
     public subscript(name: String) -> String? {
         get {

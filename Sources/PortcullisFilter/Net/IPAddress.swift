@@ -93,6 +93,14 @@ public struct IPAddress: Hashable, Sendable, CustomStringConvertible {
     /// A dotted quad as `inet_pton` accepts it (four decimal parts of at most 255, no leading
     /// zeros, nothing else), without a C string or an allocation.
     static func parseIPv4(_ text: String.UTF8View) -> UInt32? {
+        // Over the contiguous bytes: iterating the view byte by byte was a visible part of
+        // checking each failure's address against `ignoreip`.
+        if let parsed = text.withContiguousStorageIfAvailable(parseIPv4) { return parsed }
+        var copy = String(text)
+        return copy.withUTF8(parseIPv4)
+    }
+
+    static func parseIPv4(_ text: UnsafeBufferPointer<UInt8>) -> UInt32? {
         var result: UInt32 = 0
         var part: UInt32 = 0
         var digits = 0

@@ -19,10 +19,7 @@ public struct FailureTicket: Sendable, Equatable {
         get {
             switch storedFields {
             case .values(let values): return values
-            case .captured(let captured):
-                var values: [String: String] = [:]
-                for (key, value) in captured.values { if let value { values[key] = value } }
-                return values
+            case .captured(let captured): return captured.setValues
             }
         }
         set { storedFields = .values(newValue) }
