@@ -40,8 +40,7 @@ public struct FailBanSettings: Sendable, Equatable {
         }
         // Strict: a typo must not quietly turn the netlink path off (`asBool` reads it as false).
         let nftNetlinkText = try get("nftnetlink", "true")
-        let nftNetlink = nftNetlinkText.trimmingCharacters(in: .whitespaces).lowercased()
-        guard ["1", "on", "true", "yes", "0", "off", "false", "no"].contains(nftNetlink) else {
+        guard let nftNetlink = JailReader.strictBool(nftNetlinkText) else {
             throw ConfigError(at: parser.rawValue("Definition", "nftnetlink")?.location,
                               "nftnetlink must be true or false (or yes/no, on/off, 1/0), got '\(nftNetlinkText)'")
         }
@@ -54,7 +53,7 @@ public struct FailBanSettings: Sendable, Equatable {
             logLevel: logLevel, logTarget: try get("logtarget", "STDERR"), syslogSocket: try get("syslogsocket", "auto"),
             allowIPv6: try get("allowipv6", "auto"), dbFile: try get("dbfile", "/var/lib/fail2ban/fail2ban.sqlite3"),
             dbPurgeAge: try get("dbpurgeage", "1d"), dbMaxMatches: dbMaxMatches,
-            nftNetlink: JailReader.asBool(nftNetlink), options: options)
+            nftNetlink: nftNetlink, options: options)
     }
 
     /// The commands `fail2ban-client -d` prints first.

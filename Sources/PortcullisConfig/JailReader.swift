@@ -29,6 +29,15 @@ public enum JailReader {
         ["1", "on", "true", "yes"].contains(value.lowercased())
     }
 
+    /// A boolean read strictly (surrounding blanks allowed): nil for anything but the words
+    /// `asBool` knows and their opposites, for Portcullis' own options where a typo must not
+    /// quietly mean false.
+    public static func strictBool(_ value: String) -> Bool? {
+        let word = value.trimmingCharacters(in: .whitespaces).lowercased()
+        if asBool(word) { return true }
+        return ["0", "off", "false", "no"].contains(word) ? false : nil
+    }
+
     /// Python's `str()` of a typed option, as passed on to filters and actions.
     static func pythonString(_ value: StreamValue) -> String {
         switch value {

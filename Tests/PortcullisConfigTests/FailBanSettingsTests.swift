@@ -20,6 +20,15 @@ import PortcullisTestSupport
         for off in ["false", "No", "off", "0"] { #expect(try !read("[Definition]\nnftnetlink = \(off)\n").nftNetlink, "\(off)") }
     }
 
+    @Test func strictBooleansRefuseWhatAsBoolReadsAsFalse() {
+        #expect(JailReader.strictBool(" Yes ") == true)
+        #expect(JailReader.strictBool("OFF") == false)
+        for word in ["maybe", "", "2", "truee", "nein"] {
+            #expect(JailReader.strictBool(word) == nil, "\(word)")
+            #expect(!JailReader.asBool(word), "\(word)")
+        }
+    }
+
     @Test func anUnreadableNftnetlinkNamesItsLine() throws {
         #expect { try read("[Definition]\nloglevel = INFO\nnftnetlink = maybe\n") } throws: { error in
             let e = error as? ConfigError

@@ -211,7 +211,7 @@ extension JailRuntime {
             await whitelistChanged()
             return .list(ignore.list.entries.map { .string($0) })
         case "ignoreself":
-            let on = ["true", "yes", "on", "1"].contains(value.lowercased())
+            let on = JailReader.asBool(value)
             ignore.list.ignoreSelf = on
             return .bool(on)
         case "ignorecommand":
