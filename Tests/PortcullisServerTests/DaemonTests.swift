@@ -107,6 +107,9 @@ struct DaemonTests {
             Issue.record("a regex that does not compile must be refused"); return
         }
         #expect(try await Self.send(tree, ["set", "app", "maxlines", "3"]) == .ok(.int(3)))
+        // fail2ban's booleans: yes/on/1/true in any case, anything else is false.
+        #expect(try await Self.send(tree, ["set", "app", "ignoreself", "Yes"]) == .ok(.bool(true)))
+        #expect(try await Self.send(tree, ["set", "app", "ignoreself", "maybe"]) == .ok(.bool(false)))
         guard case .failure = try await Self.send(tree, ["status", "nosuchjail"]) else {
             Issue.record("an unknown jail must be an error"); return
         }
