@@ -30,8 +30,8 @@
 #    actions thread, which drains the ban queue in order). Reported: N / time (lines/s), the time
 #    counted from the moment write(2) returned: a daemon cannot see the lines before that (the
 #    kernel reports the file's modification to inotify once the write is done, to Portcullis and
-#    to fail2ban's pyinotify alike), and the probe's own write of 10 MB took 25-50 ms on this
-#    machine, 10-15% of Portcullis' time and none of its work. The time from before the write is
+#    to fail2ban's pyinotify alike), and the probe's own write of 10 MB took 10-57 ms on this
+#    machine, up to a sixth of Portcullis' time and none of its work. The time from before the write is
 #    reported too, with its own ratio. As a check that both did the same work: the number of
 #    `Found` lines in each log and the jail's `Total failed` / `Total banned`.
 # 2. Latency — [sshd] banaction = nftables (stock action), maxretry = 1. One failing line per
