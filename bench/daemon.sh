@@ -535,9 +535,10 @@ template=$work/sample-$lines.log
 "$bin" sample-log --lines "$lines" --seed "$seed" --start $(( $(date +%s) - 60 )) --output "$template"
 if grep -q "$sentinel\b" "$template"; then echo "the sample log contains the sentinel $sentinel" >&2; exit 1; fi
 tp_timeout=$(( lines / 500 + 120 ))
+lines_per_second() { awk -v n="$lines" -v s="$1" 'BEGIN { printf "%.0f", n / s }'; } # SECONDS -> rate of the throughput log
 declare -A tp_rate tp_time tp_runs_text tp_found tp_status tp_backend tp_rate_with_write tp_time_with_write tp_runs_with_write
 for d in "${daemons[@]}"; do
-  rates=(); times=(); texts=(); times_with_write=(); texts_with_write=()
+  times=(); texts=(); times_with_write=(); texts_with_write=()
   for i in $(seq 1 "$tp_runs"); do
     dir=$work/tp-$d-$i
     make_tree "$dir" "banaction = noop"
@@ -547,7 +548,7 @@ for d in "${daemons[@]}"; do
       --sentinel "$sentinel" --count "$maxretry" --timeout "$tp_timeout") || { echo "$d: throughput run timed out: $res" >&2; exit 1; }
     t_with_write=$(kv "$res" elapsed_s)
     t=$(awk -v e="$t_with_write" -v w="$(kv "$res" write_s)" 'BEGIN { printf "%.4f", e - w }')
-    rate=$(awk -v n="$lines" -v s="$t" 'BEGIN { printf "%.0f", n / s }')
+    rate=$(lines_per_second "$t")
     sleep 1
     tp_status[$d]=$(probe status --proto "$(proto "$d")" --sock "$dir/sock")
     tp_found[$d]=$(grep -c '\] Found ' "$dir/daemon.log" || true)
@@ -556,16 +557,16 @@ for d in "${daemons[@]}"; do
     [ "$d" = fail2ban ] && tp_backend[$d]="$(sed -n "s/.*Jail 'sshd' uses \([a-z]*\).*/\1/p" "$dir/daemon.log" | head -1) (${tp_backend[$d]})"
     stop_daemon "$d" "$dir"
     keep_logs "throughput-$d" "$dir"
-    rates+=("$rate"); times+=("$t"); texts+=("$(bench_fmt %.2f "$t")")
+    times+=("$t"); texts+=("$(bench_fmt %.2f "$t")")
     times_with_write+=("$t_with_write"); texts_with_write+=("$(bench_fmt %.2f "$t_with_write")")
     echo "throughput $d run $i: $lines lines in ${t}s after the write = $rate lines/s (${t_with_write}s with the write of $(kv "$res" write_s)s; maxretry $maxretry; found ${tp_found[$d]}; ${tp_status[$d]})"
     rm -rf "$dir/db.sqlite3"
   done
   tp_time[$d]=$(bench_median "${times[@]}")
-  tp_rate[$d]=$(awk -v n="$lines" -v s="${tp_time[$d]}" 'BEGIN { printf "%.0f", n / s }')
+  tp_rate[$d]=$(lines_per_second "${tp_time[$d]}")
   tp_runs_text[$d]=$(IFS=,; echo "${texts[*]}" | sed 's/,/, /g')
   tp_time_with_write[$d]=$(bench_median "${times_with_write[@]}")
-  tp_rate_with_write[$d]=$(awk -v n="$lines" -v s="${tp_time_with_write[$d]}" 'BEGIN { printf "%.0f", n / s }')
+  tp_rate_with_write[$d]=$(lines_per_second "${tp_time_with_write[$d]}")
   tp_runs_with_write[$d]=$(IFS=,; echo "${texts_with_write[*]}" | sed 's/,/, /g')
 done
 
